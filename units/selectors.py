@@ -1,0 +1,215 @@
+"""Reads on units, people and organisations, always starting from the user's scope."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Length, Substr
+from django.http import Http404
+from django.utils import timezone
+
+from units.access import granted_ids, scope_for
+from units.choices import UnitCategory
+from units.models import (
+    ContactPoint,
+    Organization,
+    OrgMembership,
+    Person,
+    PersonUserObjectPermission,
+    Post,
+    SupervisionAssignment,
+    Unit,
+)
+
+STEP = Unit.steplen
+
+
+def units_visible_to(user: Any) -> QuerySet[Unit]:
+    return Unit.objects.filter(scope_for(user).unit_q())
+
+
+def unit_get_visible(user: Any, code: str) -> Unit:
+    """A unit by code, or 404 when it does not exist or lies outside the user's scope."""
+    unit = units_visible_to(user).filter(code=code).first()
+    if unit is None:
+        raise Http404
+    return unit
+
+
+def with_parent_code(queryset: QuerySet[Unit]) -> QuerySet[Unit]:
+    """Annotate each unit with its parent's code (derived from the path, one query)."""
+    parent = Unit.objects.filter(path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - STEP))
+    return queryset.annotate(parent_code=Subquery(parent.values("code")[:1]))
+
+
+def unit_ancestors(unit: Unit) -> QuerySet[Unit]:
+    return Unit.objects.filter(path__in=unit.ancestor_paths()).order_by("depth")
+
+
+def unit_children(unit: Unit) -> list[Unit]:
+    """Children with the size of their subtree: two queries, the sizes by a GROUP BY on the path prefix."""
+    children = Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1).order_by("path")
+    sizes = dict(
+        Unit.objects.filter(path__startswith=unit.path, depth__gt=unit.depth + 1)
+        .annotate(branch=Substr("path", 1, (unit.depth + 1) * STEP))
+        .order_by()
+        .values_list("branch")
+        .annotate(n=Count("pk"))
+        .values_list("branch", "n")
+    )
+    result = list(children)
+    for child in result:
+        child.subtree_size = sizes.get(child.path, 0)
+    return result
+
+
+def unit_search(user: Any, query: str) -> QuerySet[Unit]:
+    query = query.strip()
+    found = units_visible_to(user)
+    if query:
+        found = found.filter(Q(name__icontains=query) | Q(code__istartswith=query))
+    return found.order_by("path")
+
+
+def unit_roots_for(user: Any) -> QuerySet[Unit]:
+    """The top units of the user's scope: where his tree browser starts."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return Unit.objects.filter(depth=1)
+    return Unit.objects.filter(path__in=scope.root_paths())
+
+
+def territorial_ancestor(unit: Unit, level: int) -> Unit | None:
+    """The 党委 at ``level`` whose area contains ``unit`` (the unit itself when it is one)."""
+    if unit.level < level:
+        return None
+    candidates = [unit.path[: i * STEP] for i in range(1, unit.depth + 1)]
+    return (
+        Unit.objects.filter(path__in=candidates, level=level, category=UnitCategory.TERRITORIAL)
+        .order_by("-depth")
+        .first()
+    )
+
+
+def area_of(unit: Unit) -> Unit:
+    """The 党委 that manages ``unit``: itself when territorial, else its nearest territorial ancestor."""
+    if unit.is_territorial:
+        return unit
+    return territorial_ancestor(unit, unit.level) or unit
+
+
+def posts_of_unit(unit: Unit, *, include_past: bool = False) -> QuerySet[Post]:
+    posts = Post.objects.filter(unit=unit).select_related("person").prefetch_related("oversees")
+    if not include_past:
+        posts = posts.active()
+    return posts.order_by("end_date", "sort_order", "start_date")
+
+
+def people_visible_to(user: Any) -> QuerySet[Person]:
+    """People who hold or held a post, or sit in an organisation, inside the scope; and oneself."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return Person.objects.all()
+    if scope.is_anonymous:
+        return Person.objects.none()
+    in_scope_posts = Post.objects.filter(person=OuterRef("pk")).filter(
+        scope.unit_q(path_field="unit__path", unit_field="unit_id")
+    )
+    in_scope_orgs = OrgMembership.objects.filter(person=OuterRef("pk")).filter(
+        scope.unit_q(path_field="organization__unit__path", unit_field="organization__unit_id")
+    )
+    return Person.objects.filter(
+        Exists(in_scope_posts)
+        | Exists(in_scope_orgs)
+        | Q(pk__in=granted_ids(user, PersonUserObjectPermission, "view_person"))
+    )
+
+
+def person_get_visible(user: Any, pk: int) -> Person:
+    person = people_visible_to(user).filter(pk=pk).first()
+    if person is None:
+        raise Http404
+    return person
+
+
+def posts_visible_to(user: Any) -> QuerySet[Post]:
+    scope = scope_for(user)
+    return Post.objects.filter(scope.unit_q(path_field="unit__path", unit_field="unit_id"))
+
+
+def organizations_visible_to(user: Any) -> QuerySet[Organization]:
+    """Organisations set up inside the scope, or sent to a unit inside it, or that the user sits in."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return Organization.objects.all()
+    sent_here = SupervisionAssignment.objects.filter(group=OuterRef("pk")).filter(
+        scope.unit_q(path_field="unit__path", unit_field="unit_id")
+    )
+    own = OrgMembership.objects.filter(organization=OuterRef("pk"), person_id=scope.person_id or 0)
+    return Organization.objects.filter(
+        scope.unit_q(path_field="unit__path", unit_field="unit_id") | Exists(sent_here) | Exists(own)
+    )
+
+
+def organization_get_visible(user: Any, pk: int) -> Organization:
+    org = organizations_visible_to(user).filter(pk=pk).select_related("unit", "campaign").first()
+    if org is None:
+        raise Http404
+    return org
+
+
+def active_memberships() -> Prefetch:
+    today = timezone.localdate()
+    return Prefetch(
+        "memberships",
+        queryset=OrgMembership.objects.active(today)
+        .select_related("person")
+        .order_by("role", "person__name"),
+        to_attr="active_memberships",
+    )
+
+
+def organizations_of_unit(unit: Unit) -> list[Organization]:
+    """Organisations set up by this unit's 党委, then the 督导组 sent to it."""
+    today = timezone.localdate()
+    own = list(
+        Organization.objects.filter(unit=unit).prefetch_related(active_memberships()).order_by("kind", "name")
+    )
+    sent = list(
+        Organization.objects.filter(
+            Q(assignments__unit=unit),
+            Q(assignments__start_date__lte=today),
+            Q(assignments__end_date__isnull=True) | Q(assignments__end_date__gte=today),
+        )
+        .select_related("unit")
+        .prefetch_related(active_memberships())
+        .distinct()
+    )
+    return own + sent
+
+
+def contact_points_of_unit(unit: Unit) -> QuerySet[ContactPoint]:
+    return ContactPoint.objects.filter(unit=unit).select_related("person", "campaign")
+
+
+def post_get_visible(user: Any, pk: int) -> Post:
+    post = posts_visible_to(user).filter(pk=pk).select_related("person", "unit").first()
+    if post is None:
+        raise Http404
+    return post
+
+
+def person_posts(user: Any, person: Person) -> QuerySet[Post]:
+    """The person's posts that lie inside the viewer's scope (his own are always shown)."""
+    posts = Post.objects.filter(person=person)
+    if scope_for(user).person_id != person.pk:
+        posts = posts.filter(scope_for(user).unit_q(path_field="unit__path", unit_field="unit_id"))
+    return posts.select_related("unit").prefetch_related("oversees").order_by("end_date", "-start_date")
+
+
+def person_memberships(user: Any, person: Person) -> QuerySet[OrgMembership]:
+    memberships = OrgMembership.objects.filter(person=person)
+    if scope_for(user).person_id != person.pk:
+        memberships = memberships.filter(organization__in=organizations_visible_to(user))
+    return memberships.select_related("organization__unit").order_by("end_date", "-start_date")
