@@ -1,0 +1,38 @@
+"""Build the demo campaign; running it again changes nothing."""
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from campaign.apps import project_modules
+from units import demo
+
+ADMIN_USERNAME = "admin"
+
+
+class Command(BaseCommand):
+    help = "建立演示数据：河南省第二批教育实践活动（濮阳市、许昌市）及各角色演示账号。"
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        User = get_user_model()
+        with transaction.atomic():
+            admin = User.objects.filter(username=ADMIN_USERNAME).first()
+            if admin is None:
+                admin = User.objects.create_superuser(
+                    ADMIN_USERNAME,
+                    email="admin@localhost",
+                    password=demo.DEMO_PASSWORD,
+                    first_name="系统管理员",
+                )
+            ctx = demo.seed(admin)
+            # Later capabilities add their own demo records in <app>/demo.py.
+            for module in project_modules("demo", skip=("units",)):
+                module.seed(ctx)
+
+        self.stdout.write(self.style.SUCCESS(f"演示数据就绪：{ctx.campaign}，{len(ctx.units)} 个单位。"))
+        self.stdout.write(f"演示账号（密码均为 {demo.DEMO_PASSWORD}）：")
+        self.stdout.write(f"  {ADMIN_USERNAME:<16} 系统管理员（管理后台）")
+        for username, role, name in ctx.accounts:
+            self.stdout.write(f"  {username:<16} {role}  {name}")
