@@ -23,4 +23,5 @@ urlpatterns = [
     path("people/<int:pk>/history/", views.person_history, name="person_history"),
     path("organizations/<int:pk>/", views.organization_detail, name="organization"),
     path("organizations/<int:pk>/history/", views.organization_history, name="organization_history"),
+    path("public/units/<str:code>/", views.public_unit, name="public"),
 ]

@@ -6,12 +6,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from campaign.forms import add_service_error
+from campaign.pages import public_sections, unit_panels
 from campaign.selectors import jobs_of
 from campaign.tabular import write_csv, write_xlsx
 from campaign.views import render_history
@@ -29,6 +30,7 @@ from units.forms import (
     UnitForm,
 )
 from units.imports import IMPORT_KINDS
+from units.models import Unit
 
 PAGE_SIZE = 50
 
@@ -75,8 +77,15 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
             "children": selectors.unit_children(unit),
             "can_manage": scope.can_manage(unit.path),
             "my_roles": sorted(str(Role(r).label) for r in scope.roles_on(unit.path)),
+            "panels": unit_panels(request, unit),
         },
     )
+
+
+def public_unit(request: HttpRequest, code: str) -> HttpResponse:
+    """A unit's public page: no account needed; shows only what was published."""
+    unit = get_object_or_404(Unit, code=code, is_active=True)
+    return render(request, "units/public_unit.html", {"unit": unit, "sections": public_sections(unit)})
 
 
 @login_required
