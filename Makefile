@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The demo shows the 2014 campaign as it stood on this day (deadlines, lateness, reminders).
+DEMO_DATE ?= 2014-06-20
 
 .PHONY: run test install check lint format typecheck migrate demo messages web worker clean
 
@@ -27,7 +29,7 @@ demo: migrate
 # broker under ./var. Ctrl-C stops all of them.
 run: demo
 	@echo "Web: http://$(HOST):$(PORT)/   (worker and beat log below)"
-	@trap 'kill 0' INT TERM; \
+	@trap 'kill 0' INT TERM; export CAMPAIGN_CLOCK_DATE=$(DEMO_DATE); \
 	$(BIN)/celery -A campaign worker -B --loglevel=INFO --concurrency=2 \
 		--schedule=var/celerybeat-schedule & \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT) & \

@@ -4,6 +4,7 @@ Each helper raises ImproperlyConfigured with the variable's name, so a bad
 deployment fails at start-up with a message instead of misbehaving later.
 """
 
+import datetime
 import os
 
 from django.core.exceptions import ImproperlyConfigured
@@ -50,3 +51,13 @@ def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
     if value not in choices:
         raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {value!r}")
     return value
+
+
+def env_date(name: str) -> datetime.date | None:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return datetime.date.fromisoformat(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a date like 2014-06-20, not {raw!r}") from exc

@@ -12,7 +12,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from campaign.env import env_bool, env_choice, env_int, env_list, env_str
+from campaign.env import env_bool, env_choice, env_date, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("CAMPAIGN_VAR_DIR", str(BASE_DIR / "var")))
@@ -129,6 +129,8 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
+# Run the campaign "as of" a fixed day (demos of the 2014 campaign); unset = the real date.
+CAMPAIGN_CLOCK_DATE = env_date("CAMPAIGN_CLOCK_DATE")
 USE_I18N = True
 USE_TZ = True
 

@@ -20,8 +20,9 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import CharField, Q, Subquery, Value
-from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from campaign import clock
 
 from units.choices import OrgKind, PostRole, Role
 from units.models import OrgMembership, Person, Post
@@ -126,7 +127,7 @@ _SELF = "self"
 
 def _load_grants(user: Any) -> tuple[int | None, list[Grant]]:
     """The user's person id and grants, in one UNION query."""
-    today = timezone.localdate()
+    today = clock.today()
 
     def tag(role: str) -> Value:
         return Value(role, output_field=CharField(max_length=16))

@@ -8,11 +8,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from treebeard.mp_tree import MP_Node
 
+from campaign import clock
 from campaign.audit import audit_history
 from units.choices import (
     LEADERSHIP_ROLES,
@@ -136,7 +136,7 @@ class ActiveQuerySet(models.QuerySet):
     """Rows with a start and an optional end date; "active" means on that day."""
 
     def active(self, on: datetime.date | None = None) -> ActiveQuerySet:
-        day = on or timezone.localdate()
+        day = on or clock.today()
         return self.filter(Q(start_date__lte=day), Q(end_date__isnull=True) | Q(end_date__gte=day))
 
 

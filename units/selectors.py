@@ -7,8 +7,8 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Length, Substr
 from django.http import Http404
-from django.utils import timezone
 
+from campaign import clock
 from units.access import granted_ids, scope_for
 from units.choices import UnitCategory
 from units.models import (
@@ -160,7 +160,7 @@ def organization_get_visible(user: Any, pk: int) -> Organization:
 
 
 def active_memberships() -> Prefetch:
-    today = timezone.localdate()
+    today = clock.today()
     return Prefetch(
         "memberships",
         queryset=OrgMembership.objects.active(today)
@@ -172,7 +172,7 @@ def active_memberships() -> Prefetch:
 
 def organizations_of_unit(unit: Unit) -> list[Organization]:
     """Organisations set up by this unit's 党委, then the 督导组 sent to it."""
-    today = timezone.localdate()
+    today = clock.today()
     own = list(
         Organization.objects.filter(unit=unit).prefetch_related(active_memberships()).order_by("kind", "name")
     )

@@ -149,3 +149,15 @@ def test_english_catalogue_is_complete_and_compiled(tmp_path):
         assert gettext.GNUTranslations(a)._catalog == gettext.GNUTranslations(b)._catalog, (
             "run `make messages`"
         )
+
+
+def test_the_campaign_clock_can_be_set_for_demos_and_tests(settings):
+    import datetime
+
+    from campaign import clock
+
+    settings.CAMPAIGN_CLOCK_DATE = datetime.date(2014, 6, 20)
+    assert clock.today() == datetime.date(2014, 6, 20)
+    assert clock.now().date() == datetime.date(2014, 6, 20) and clock.now().tzinfo is not None
+    settings.CAMPAIGN_CLOCK_DATE = None
+    assert clock.today().year >= 2025
