@@ -23,7 +23,6 @@ from django.db.models import CharField, Q, Subquery, Value
 from django.utils.translation import gettext as _
 
 from campaign import clock
-
 from units.choices import OrgKind, PostRole, Role
 from units.models import OrgMembership, Person, Post
 
