@@ -23,7 +23,7 @@ migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
 demo: migrate
-	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py seed_demo --as-of $(DEMO_DATE)
 
 # Web server, Celery worker and Celery beat (-B) on SQLite and the filesystem
 # broker under ./var. Ctrl-C stops all of them.

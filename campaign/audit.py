@@ -91,13 +91,18 @@ def history_entries(instance: models.Model, *, skip: tuple[str, ...] = ()) -> li
     manager = instance.history  # type: ignore[attr-defined]
     model = instance._meta.model
     fk_names = [
-        f.name for f in model._meta.concrete_fields if isinstance(f, models.ForeignKey) and f.name not in skip
+        f.name
+        for f in model._meta.concrete_fields
+        if isinstance(f, models.ForeignKey) and f.name not in skip and hasattr(manager.model, f.name)
     ]
     records = list(manager.select_related("history_user", *fk_names).order_by("history_date", "history_id"))
+    tracked = {f.attname for f in manager.model._meta.concrete_fields}  # excluded_fields are not there
     fields = [
         f
         for f in model._meta.concrete_fields
-        if f.name not in skip and f.name not in {"id", "path", "depth", "numchild", "version"}
+        if f.attname in tracked
+        and f.name not in skip
+        and f.name not in {"id", "path", "depth", "numchild", "version"}
     ]
     entries: list[HistoryEntry] = []
     previous = None

@@ -23,12 +23,22 @@ def check_version(obj: models.Model, version: int | None) -> None:
 
 
 def save_validated(obj: models.Model, *, actor: Any, update_fields: Iterable[str] | None = None) -> None:
-    """full_clean() then save(), attributing the history row to ``actor``."""
+    """full_clean() then save(), attributing the history row to ``actor``.
+
+    With ``update_fields`` only those fields are validated (a status change does
+    not re-check every foreign key with a query each).
+    """
     fields = list(update_fields) if update_fields is not None else None
     if fields is not None and hasattr(obj, "version") and "version" not in fields:
         obj.version += 1
         fields.append("version")
-    obj.full_clean()
+    if fields is None:
+        obj.full_clean()
+    else:
+        # Field checks only for what changes; constraints always (they span fields).
+        obj.clean_fields(exclude=[f.name for f in obj._meta.concrete_fields if f.name not in fields])
+        obj.clean()
+        obj.validate_constraints()
     with acting_as(actor):
         obj.save(update_fields=fields)
 

@@ -220,6 +220,9 @@ SPECTACULAR_SETTINGS = {
         "PostRoleEnum": "units.choices.PostRole",
         "OrgRoleEnum": "units.choices.OrgRole",
         "JobKindEnum": "campaign.choices.JobKind",
+        "LevelEnum": "units.choices.Level",
+        "MaterialKindEnum": "materials.choices.MaterialKind",
+        "StepKindEnum": "materials.choices.StepKind",
     },
 }
 

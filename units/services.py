@@ -243,7 +243,7 @@ def post_update(
     end_date: datetime.date | None,
     oversees: Iterable[Unit],
 ) -> Post:
-    post = Post.objects.select_for_update().select_related("unit", "person").get(pk=post.pk)
+    post = Post.objects.select_for_update(of=("self",)).select_related("unit", "person").get(pk=post.pk)
     require(scope_for(actor).can_manage(post.unit.path), _NO_RIGHT)
     check_version(post, version)
     if role == PostRole.GOVERNMENT_HEAD and not post.unit.is_territorial:
@@ -260,7 +260,7 @@ def post_update(
 @transaction.atomic
 def post_end(*, actor: Any, post: Post, end_date: datetime.date, version: int | None = None) -> Post:
     """免职: the post stays on record with its last day."""
-    post = Post.objects.select_for_update().select_related("unit").get(pk=post.pk)
+    post = Post.objects.select_for_update(of=("self",)).select_related("unit").get(pk=post.pk)
     require(scope_for(actor).can_manage(post.unit.path), _NO_RIGHT)
     check_version(post, version)
     if post.end_date is not None and post.end_date <= end_date:
@@ -306,7 +306,9 @@ def membership_add(
 @transaction.atomic
 def membership_end(*, actor: Any, membership: OrgMembership, end_date: datetime.date) -> OrgMembership:
     membership = (
-        OrgMembership.objects.select_for_update().select_related("organization__unit").get(pk=membership.pk)
+        OrgMembership.objects.select_for_update(of=("self",))
+        .select_related("organization__unit")
+        .get(pk=membership.pk)
     )
     require(scope_for(actor).can_manage(membership.organization.unit.path), _NO_RIGHT)
     if end_date < membership.start_date:
@@ -340,7 +342,9 @@ def supervision_end(
     *, actor: Any, assignment: SupervisionAssignment, end_date: datetime.date
 ) -> SupervisionAssignment:
     assignment = (
-        SupervisionAssignment.objects.select_for_update().select_related("group__unit").get(pk=assignment.pk)
+        SupervisionAssignment.objects.select_for_update(of=("self",))
+        .select_related("group__unit")
+        .get(pk=assignment.pk)
     )
     require(scope_for(actor).can_manage(assignment.group.unit.path), _NO_RIGHT)
     assignment.end_date = end_date

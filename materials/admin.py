@@ -1,0 +1,129 @@
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import Model
+from django.forms import ModelForm
+from django.http import HttpRequest
+
+from campaign.admin import ServiceAdmin
+from campaign.audit import acting_as
+from materials.models import (
+    ChainRule,
+    ChainStep,
+    ChainTemplate,
+    Material,
+    MaterialProblem,
+    MaterialVersion,
+    Review,
+    ReviewAction,
+    ReviewStep,
+)
+
+
+class ChainDataAdmin(ServiceAdmin):
+    """Chains are configuration an office maintains; saved with history, validated by the model."""
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return self.model._default_manager.all()
+
+    def create(self, request: HttpRequest, obj: Any, form: ModelForm) -> Model:
+        return self._save(request, obj)
+
+    def update(self, request: HttpRequest, obj: Any, form: ModelForm) -> Model:
+        return self._save(request, obj)
+
+    def _save(self, request: HttpRequest, obj: Any) -> Model:
+        from django.core.exceptions import PermissionDenied
+
+        if not request.user.is_superuser:
+            raise PermissionDenied("只有系统管理员可以修改审核流程。")
+        obj.full_clean()
+        with acting_as(request.user):
+            obj.save()
+        return obj
+
+
+@admin.register(ChainTemplate)
+class ChainTemplateAdmin(ChainDataAdmin):
+    list_display = ["code", "name", "subject_kind", "reentry", "is_active"]
+    list_filter = ["subject_kind", "is_active"]
+    fields = ["code", "name", "subject_kind", "reentry", "description", "is_active"]
+
+
+@admin.register(ChainStep)
+class ChainStepAdmin(ChainDataAdmin):
+    list_display = ["template", "order", "name", "kind", "reviewer_rule", "rule_level", "time_limit_days"]
+    list_filter = ["template", "kind", "reviewer_rule"]
+    fields = [
+        "template",
+        "order",
+        "name",
+        "kind",
+        "reviewer_rule",
+        "rule_level",
+        "rule_person",
+        "condition",
+        "time_limit_days",
+        "note",
+    ]
+    raw_id_fields = ["rule_person"]
+
+
+@admin.register(ChainRule)
+class ChainRuleAdmin(ChainDataAdmin):
+    list_display = ["priority", "description", "template", "subject_kind", "is_active"]
+    list_filter = ["subject_kind", "is_active"]
+    fields = ["priority", "subject_kind", "template", "condition", "description", "is_active"]
+
+
+class ReadOnlyAdmin(ServiceAdmin):
+    """Workflow records change only through the review flow, never by hand."""
+
+    scope_path_field = "unit_path"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Material)
+class MaterialAdmin(ReadOnlyAdmin):
+    list_display = ["title", "unit", "kind", "status", "published_at"]
+    list_filter = ["kind", "status"]
+    search_fields = ["title", "unit__name"]
+
+
+@admin.register(Review)
+class ReviewAdmin(ReadOnlyAdmin):
+    list_display = ["title", "unit", "template", "status", "round", "submitted_at"]
+    list_filter = ["status", "template"]
+    search_fields = ["title"]
+
+
+@admin.register(MaterialVersion)
+class MaterialVersionAdmin(ReadOnlyAdmin):
+    list_display = ["material", "number", "submitted_at"]
+    scope_path_field = "material__unit_path"
+    scope_unit_field = "material__unit_id"
+
+
+@admin.register(MaterialProblem)
+class MaterialProblemAdmin(ReadOnlyAdmin):
+    list_display = ["material", "part", "text", "is_active"]
+
+
+@admin.register(ReviewStep)
+class ReviewStepAdmin(ReadOnlyAdmin):
+    list_display = ["review", "round", "order", "name", "state", "unresolved", "due_at"]
+    list_filter = ["state", "unresolved"]
+    scope_unit_field = "review__unit_id"
+
+
+@admin.register(ReviewAction)
+class ReviewActionAdmin(ReadOnlyAdmin):
+    list_display = ["review", "kind", "actor_name", "created_at"]
+    list_filter = ["kind"]
+    scope_path_field = "review__unit_path"
+    scope_unit_field = "review__unit_id"

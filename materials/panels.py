@@ -1,0 +1,74 @@
+"""The materials section of a unit's page, and published materials on its public page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from campaign.pages import Panel
+from materials import sections
+from materials.selectors import can_edit, open_steps_by_review, published_materials, required_materials
+from units.access import scope_for
+from units.models import Unit
+
+
+def unit_panels(request: HttpRequest, unit: Unit) -> list[Panel]:
+    required = required_materials(unit)
+    if not required:
+        return []
+    scope = scope_for(request.user)
+    open_steps = open_steps_by_review(
+        [r.material.review_id for r in required if r.material and r.material.review_id]
+    )
+    rows = []
+    for entry in required:
+        material = entry.material
+        rows.append(
+            {
+                "entry": entry,
+                "steps": open_steps.get(material.review_id, []) if material and material.review_id else [],
+                "can_start": (entry.person is not None and entry.person.pk == scope.person_id)
+                or (
+                    entry.person is None
+                    and any(g.role == "principal" and g.unit_id == unit.pk for g in scope.grants)
+                ),
+                "can_open": material is not None
+                and (scope.reaches(unit.path) or can_edit(request.user, material)),
+            }
+        )
+    return [
+        Panel(
+            title=_("对照检查材料"),
+            template="materials/_unit_panel.html",
+            context={
+                "rows": rows,
+                "unit": unit,
+                "can_oversee": scope.reaches(
+                    unit.path, roles=["office", "supervisor", "oversight", "principal"]
+                ),
+            },
+            anchor="materials",
+        )
+    ]
+
+
+def public_sections(unit: Unit) -> list[Panel]:
+    published = list(published_materials(unit).prefetch_related("versions"))
+    if not published:
+        return []
+    items: list[dict[str, Any]] = []
+    for material in published:
+        version = max(material.versions.all(), key=lambda v: v.number)
+        items.append(
+            {"material": material, "sections": [s for s in sections.sections_text(version.content) if s[1]]}
+        )
+    return [
+        Panel(
+            title=_("对照检查材料公示"),
+            template="materials/_public_section.html",
+            context={"items": items},
+            anchor="materials",
+        )
+    ]
