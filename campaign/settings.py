@@ -181,6 +181,13 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# A few periodic sweeps read the deadline columns; no task is scheduled per deadline.
+REMINDER_SWEEP_SECONDS = env_int("REMINDER_SWEEP_SECONDS", 300)
+CELERY_BEAT_SCHEDULE = {
+    "reminder-sweep": {"task": "supervision.tasks.sweep_reminders_task", "schedule": REMINDER_SWEEP_SECONDS},
+}
+# Manual 催办: at most once per object in this many hours.
+URGE_INTERVAL_HOURS = env_int("URGE_INTERVAL_HOURS", 24)
 
 # --- E-mail ----------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -70,6 +70,14 @@ def register_subject(kind: str, handler: SubjectHandler) -> None:
     HANDLERS[kind] = handler
 
 
+def subject_url(subject_kind: str, subject_id: int) -> str:
+    """Where a subject is read and acted on; each handler may say, materials always can."""
+    handler = HANDLERS.get(subject_kind)
+    if handler is not None and hasattr(handler, "url"):
+        return handler.url(subject_id)
+    return ""
+
+
 def _person_name(user: Any) -> str:
     person = getattr(user, "person", None)
     return person.name if person else (user.get_full_name() or user.username)

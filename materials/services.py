@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
@@ -212,6 +213,9 @@ def material_publish(*, actor: Any, material: Material, publish: bool = True) ->
 
 class MaterialHandler:
     """What the review engine does to a material when its review moves."""
+
+    def url(self, subject_id: int) -> str:
+        return reverse("materials:detail", args=[subject_id])
 
     def grant_read(self, review: Review, users: list[Any]) -> None:
         material = Material.objects.get(pk=review.subject_id)

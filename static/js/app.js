@@ -17,6 +17,18 @@
       .catch(function () { box.textContent = "加载失败，请刷新页面重试。"; delete details.dataset.loaded; });
   }, true);
 
+  // Unread notifications in the header, fetched after the page is shown.
+  var notice = document.querySelector("[data-unread-url]");
+  if (notice) {
+    fetch(notice.dataset.unreadUrl, { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : { unread: 0 }; })
+      .then(function (data) {
+        var badge = document.getElementById("notice-count");
+        if (data.unread > 0) { badge.textContent = data.unread; badge.hidden = false; }
+      })
+      .catch(function () {});
+  }
+
   // Background job page: poll progress until the job ends, then reload for the report.
   var job = document.getElementById("job");
   if (job && job.dataset.finished === "0") {

@@ -1,0 +1,73 @@
+"""Reminders for review steps: 催办 as a step nears and passes its time limit."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+
+from django.utils.translation import gettext as _
+
+from materials.choices import StepState
+from materials.models import ReviewStep, ReviewStepReviewer
+from materials.review import subject_url
+from supervision.sweeps import Due, UrgeTarget, deadline_threshold
+
+
+class ReviewStepsDue:
+    name = "review_step"
+    label = _("审核环节催办")
+    soon = datetime.timedelta(days=1)
+
+    def due(self, now: datetime.datetime) -> Iterator[Due]:
+        rows = (
+            ReviewStepReviewer.objects.filter(is_open=True, step__due_at__lte=now + self.soon)
+            .values_list(
+                "step_id",
+                "user_id",
+                "step__due_at",
+                "step__name",
+                "step__review__title",
+                "step__review__subject_kind",
+                "step__review__subject_id",
+            )
+            .order_by("step_id")
+        )
+        current: list = []
+        for row in rows.iterator(chunk_size=2000):
+            if current and current[0][0] != row[0]:
+                yield self._due(current, now)
+                current = []
+            current.append(row)
+        if current:
+            yield self._due(current, now)
+
+    def _due(self, rows: list, now: datetime.datetime) -> Due:
+        step_id, _user, due_at, step_name, title, kind, subject_id = rows[0]
+        return Due(
+            object_key=f"review_step:{step_id}",
+            threshold=deadline_threshold(due_at, now, self.soon) or "due_soon",
+            recipients=tuple(r[1] for r in rows),
+            title=_("《%(title)s》%(step)s，时限%(due)s")
+            % {"title": title, "step": step_name, "due": f"{due_at:%m-%d}"},
+            url=subject_url(kind, subject_id),
+            due_at=due_at,
+        )
+
+
+RULES = [ReviewStepsDue()]
+
+
+def _review_step(step_id: int) -> UrgeTarget | None:
+    step = ReviewStep.objects.filter(pk=step_id, state=StepState.OPEN).select_related("review").first()
+    if step is None:
+        return None
+    users = [r.user for r in step.reviewers.filter(is_open=True).select_related("user")]
+    return UrgeTarget(
+        unit_path=step.review.unit_path,
+        recipients=users,
+        title=_("《%(title)s》%(step)s") % {"title": step.review.title, "step": step.name},
+        url=subject_url(step.review.subject_kind, step.review.subject_id),
+    )
+
+
+URGE_TARGETS = {"review_step": _review_step}
