@@ -120,7 +120,9 @@ class CalendarSerializer(serializers.ModelSerializer):
     campaign = VisibleCampaignField()
     unit = VisibleUnitField()
     unit_name = serializers.CharField(source="unit.name", read_only=True)
-    top_level = serializers.IntegerField(read_only=True, help_text=_("按表中日程开展的层级：2 市，3 县，4 乡镇"))
+    top_level = serializers.IntegerField(
+        read_only=True, help_text=_("按表中日程开展的层级：2 市，3 县，4 乡镇")
+    )
     version = serializers.IntegerField(required=False, help_text=_("修改时必填：读取时的版本号"))
 
     class Meta:

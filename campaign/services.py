@@ -133,12 +133,20 @@ def calendar_set(
     calendar.stage2_start, calendar.stage2_end = stage2_start, stage2_end
     calendar.stage3_start, calendar.stage3_end = stage3_start, stage3_end
     calendar.note = note.strip()
+    ordered = (
+        stage1_start <= stage1_end
+        and stage2_start <= stage2_end
+        and stage3_start <= stage3_end
+        and stage1_start <= stage2_start <= stage3_start
+    )
+    if not ordered:
+        calendar.full_clean()  # says which window is out of order
     if stage1_start < campaign.start_date or stage3_end > campaign.end_date:
         raise ValidationError(
             _("各环节须在活动期间（%(start)s 至 %(end)s）之内。")
             % {"start": campaign.start_date, "end": campaign.end_date}
         )
-    if stage1_end >= stage1_start and stage3_end < add_months(stage1_start, campaign.min_unit_months):
+    if stage3_end < add_months(stage1_start, campaign.min_unit_months):
         raise ValidationError(
             _("集中教育时间不少于%(m)s个月：第三环节最早应于 %(day)s 结束。")
             % {"m": campaign.min_unit_months, "day": add_months(stage1_start, campaign.min_unit_months)}
@@ -222,8 +230,7 @@ def campaign_open(*, actor: Any, campaign: Campaign, root: Unit) -> int:
     require(scope_for(actor).can_manage(root.path), _NOT_OFFICE)
     # Serialise concurrent openings of the same campaign (the unique constraint is the backstop).
     campaign = Campaign.objects.select_for_update().select_related("root_unit").get(pk=campaign.pk)
-    if not root.path.startswith(campaign.root_unit.path):
-        _require_in_campaign(campaign, root)
+    _require_in_campaign(campaign, root)
     today = clock.today()
     already = UnitStage.objects.filter(campaign=campaign, unit=OuterRef("pk"))
     new_units = list(

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.utils.translation import gettext as _
 
@@ -107,8 +107,6 @@ def judge(windows: list[Window], state: UnitStage | None, today: datetime.date) 
 
 
 def _replace(window: Window, **changes: object) -> Window:
-    from dataclasses import replace
-
     return replace(window, **changes)  # type: ignore[arg-type]
 
 

@@ -6,7 +6,7 @@ from simple_history.utils import bulk_update_with_history
 
 from campaign import gates, services
 from campaign.choices import Stage, StageStatus
-from campaign.models import Gate, UnitStage
+from campaign.models import Gate, StageCalendar, UnitStage
 from campaign.selectors import gate_checks_for_subtree
 from tests.campaign.conftest import TODAY, add_villages
 from tests.campaign.test_stage_advance import posts_at_least
@@ -170,3 +170,54 @@ def test_gate_evaluation_for_a_whole_subtree_costs_a_fixed_number_of_queries(
     village = next(s for s in states if s.unit.code == "V0001")
     assert {c.key for c in checks[village.unit_id]} >= {"no_open_lookback_order"}
     assert all(len(c) >= 2 for c in checks.values())
+
+
+def test_gates_are_edited_in_the_admin_through_the_service(staged, client):
+    client.force_login(root_admin())
+    url = "/admin/campaign/gate/add/"
+    assert client.get(url).status_code == 200
+    form = {
+        "campaign": staged.campaign.pk,
+        "stage": 2,
+        "condition": "satisfaction_min",
+        "unit_kinds": [UnitKind.COUNTY, UnitKind.CITY],
+        "params": '{"threshold": "5/3"}',
+        "is_active": "on",
+        "note": "",
+    }
+    page = client.post(url, form).content.decode()
+    assert "0 到 1 之间的分数" in page and not Gate.objects.exists()
+    response = client.post(url, {**form, "params": '{"threshold": "0.75"}'})
+    assert response.status_code == 302
+    gate = Gate.objects.get()
+    assert gate.params == {"threshold": "3/4", "survey": "meeting"} and gate.unit_kinds == ["city", "county"]
+    assert gate.history.get().history_user == root_admin()
+    listing = client.get("/admin/campaign/gate/").content.decode()
+    assert "满意率不低于 3/4" in listing
+    assert (
+        client.get(f"/admin/campaign/unitstage/{staged.state(staged.world.town_a).pk}/change/").status_code
+        == 200
+    )
+    assert client.get("/admin/campaign/lookback/add/").status_code == 403
+
+
+def test_calendars_are_set_in_the_admin_through_the_service(staged, client):
+    client.force_login(root_admin())
+    response = client.post(
+        "/admin/campaign/stagecalendar/add/",
+        {
+            "unit_code": staged.world.county_b.code,
+            "campaign": staged.campaign.pk,
+            "interval_days": 12,
+            "stage1_start": "2014-03-20",
+            "stage1_end": "2014-05-31",
+            "stage2_start": "2014-06-01",
+            "stage2_end": "2014-06-30",
+            "stage3_start": "2014-07-01",
+            "stage3_end": "2014-08-31",
+            "note": "乙县",
+        },
+    )
+    assert response.status_code == 302
+    calendar = StageCalendar.objects.get(unit=staged.world.county_b)
+    assert calendar.top_level == 3 and calendar.interval_days == 12
