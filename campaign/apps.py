@@ -11,6 +11,10 @@ class CampaignConfig(AppConfig):
 
     def ready(self) -> None:
         from campaign import checks  # noqa: F401  registers the system checks
+        from campaign.gates import autodiscover
+
+        # Each app's <app>/gates.py registers the evaluators of the gate conditions it owns.
+        autodiscover()
 
 
 def project_modules(name: str, *, skip: tuple[str, ...] = ()) -> list[ModuleType]:

@@ -15,6 +15,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jobs/<int:pk>/", views.job_detail, name="job"),
     path("", include("units.urls")),
+    path("", include("campaign.app_urls")),
     path("", include("stages.urls")),
     path("", include("materials.urls")),
     path("", include("rectification.urls")),

@@ -221,6 +221,15 @@ def seed(ctx: DemoContext) -> None:
         with on("2014-06-09"):
             _act(supervisor, material, ActionKind.PASS, "查摆问题聚焦“四风”，同意。", ALL_SIX)
 
+    # 7. 濮阳市政务服务中心 (a 窗口单位): every material approved through the 市直 chain, and the
+    #    班子 material published to its service users; the unit can leave stage 2 on materials.
+    window = units["410900-ZWZX"]
+    if not Material.objects.filter(unit=window).exists():
+        _approve_all(ctx, window, day="2014-05-26")
+        body = Material.objects.get(unit=window, subject_person__isnull=True)
+        with on("2014-06-02"):
+            services.material_publish(actor=Person.objects.get(user__username="office").user, material=body)
+
     # 6. A draft in progress: the 纪委书记 is still writing.
     discipline = people["P410922-JW"]
     if not Material.objects.filter(subject_person=discipline).exists():
@@ -238,3 +247,52 @@ def seed(ctx: DemoContext) -> None:
             services.material_save_draft(
                 actor=discipline_user, material=material, content=content, version=material.version
             )
+
+
+def _approve_all(ctx: DemoContext, unit: Unit, day: str) -> None:
+    """Write every material ``unit`` owes and pass it through its chain, each reviewer acting."""
+    from materials.selectors import required_materials
+    from units.models import Post
+
+    start = datetime.date.fromisoformat(day)
+    principal = Post.objects.get(unit=unit, role="principal").person
+    for number, entry in enumerate(required_materials(unit)):
+        author = entry.person or principal
+        writer = _user(
+            ctx,
+            f"demo-{author.code.lower()}",
+            author,
+            f"{unit.name}{'班子成员' if entry.person else '主要负责同志'}",
+        )
+        with on(start.isoformat()):
+            material = _write(ctx, unit, entry.kind, entry.person, writer, 10 + number)
+            services.material_submit(actor=writer, material=material, version=material.version)
+        for offset in range(1, 8):
+            material.refresh_from_db()
+            review = material.review
+            assert review is not None
+            step = ReviewStep.objects.filter(
+                review=review, round=review.round, state="open", kind__in=["review", "sign"]
+            ).first()
+            if step is None:
+                break
+            if step.unresolved:
+                person = _first_resolvable(step)
+                _user(ctx, f"demo-{person.code.lower()}", person, step.name)
+                with on((start + datetime.timedelta(days=offset)).isoformat()):
+                    office = Person.objects.get(user__username="office").user
+                    engine.review_step_reassign(
+                        actor=office, step=step, people=[person], reason="审核人开通账号"
+                    )
+            reviewer = step.reviewers.filter(is_open=True).first()
+            assert reviewer is not None
+            with on((start + datetime.timedelta(days=offset)).isoformat()):
+                _act(reviewer.user, material, ActionKind.PASS, "同意。", ALL_SIX)
+
+
+def _first_resolvable(step: ReviewStep) -> Person:
+    """The person the step's rule names (an unresolved step only lacks an account)."""
+    subject = engine.subject_of(step.review)
+    people = engine.resolve(step.template_step, subject).people
+    assert people, step
+    return people[0]

@@ -199,40 +199,51 @@ def required_materials(unit: Unit) -> list[Required]:
     """The materials ``unit`` owes [000][002]: its 班子 material and a personal one per member
     whose leading post is here (村/社区: the organisation's and the secretary's brief ones;
     市/县直单位 also their section heads). Three queries."""
-    if unit.kind in NO_MATERIAL_KINDS:
-        return []
+    return required_materials_for([unit]).get(unit.pk, [])
+
+
+def required_materials_for(units: list[Unit]) -> dict[int, list[Required]]:
+    """``required_materials`` for many units at once: three queries whatever their number."""
     today = clock.today()
-    village = unit.kind in (UnitKind.VILLAGE, UnitKind.COMMUNITY)
-    roles = {PostRole.PRINCIPAL} if village else set(LEADERSHIP_ROLES)
-    if unit.category == UnitCategory.DIRECT:
-        roles.add(PostRole.SECTION_HEAD)
+    units = [u for u in units if u.kind not in NO_MATERIAL_KINDS]
+    if not units:
+        return {}
+    by_id = {u.pk: u for u in units}
     here = list(
         Post.objects.active(today)
-        .filter(unit=unit, role__in=roles)
+        .filter(unit__in=units, role__in=[*LEADERSHIP_ROLES, PostRole.SECTION_HEAD])
         .select_related("person")
-        .order_by("sort_order")
+        .order_by("unit_id", "sort_order")
     )
     all_posts: dict[int, list[Post]] = defaultdict(list)
     for post in (
-        Post.objects.active(today).filter(person__in=[p.person_id for p in here]).select_related("unit")
+        Post.objects.active(today).filter(person__in={p.person_id for p in here}).select_related("unit")
     ):
         all_posts[post.person_id].append(post)
-    materials = Material.objects.filter(Q(unit=unit) | Q(subject_person__in=[p.person_id for p in here]))
-    by_key = {(m.kind, m.subject_person_id): m for m in materials}
-    kind = MaterialKind.BRIEF if village else MaterialKind.BODY
-    required = [
-        Required(kind, None, by_key.get((kind, None)) if _same_unit(by_key.get((kind, None)), unit) else None)
-    ]
-    personal_kind = MaterialKind.BRIEF if village else MaterialKind.PERSONAL
-    seen = set()
+    materials = Material.objects.filter(Q(unit__in=units) | Q(subject_person__in={p.person_id for p in here}))
+    by_key = {
+        (m.kind, m.unit_id if m.subject_person_id is None else None, m.subject_person_id): m
+        for m in materials
+    }
+    result: dict[int, list[Required]] = {}
+    for unit in units:
+        village = unit.kind in (UnitKind.VILLAGE, UnitKind.COMMUNITY)
+        kind = MaterialKind.BRIEF if village else MaterialKind.BODY
+        result[unit.pk] = [Required(kind, None, by_key.get((kind, unit.pk, None)))]
+    seen: set[int] = set()
     for post in here:
-        if post.person_id in seen or primary_post(all_posts[post.person_id]).unit_id != unit.pk:
+        unit = by_id[post.unit_id]
+        village = unit.kind in (UnitKind.VILLAGE, UnitKind.COMMUNITY)
+        roles = {PostRole.PRINCIPAL} if village else set(LEADERSHIP_ROLES)
+        if unit.category == UnitCategory.DIRECT:
+            roles.add(PostRole.SECTION_HEAD)
+        if post.role not in roles or post.person_id in seen:
+            continue
+        if primary_post(all_posts[post.person_id]).unit_id != unit.pk:
             continue
         seen.add(post.person_id)
-        material = by_key.get((personal_kind, post.person_id))
-        required.append(Required(personal_kind, post.person, material))
-    return required
-
-
-def _same_unit(material: Material | None, unit: Unit) -> bool:
-    return material is not None and material.unit_id == unit.pk
+        personal_kind = MaterialKind.BRIEF if village else MaterialKind.PERSONAL
+        result[unit.pk].append(
+            Required(personal_kind, post.person, by_key.get((personal_kind, None, post.person_id)))
+        )
+    return result

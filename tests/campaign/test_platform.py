@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from campaign.models import Gate, LookBack, StageCalendar, StageEvent, UnitStage, WindowOverride
 from units.models import Organization, Person, Post, Unit
 
 pytestmark = pytest.mark.django_db
@@ -113,6 +114,8 @@ def test_demo_is_believable_and_rerunning_changes_nothing(client):
         Organization.objects.count(),
     ]
     history = [Unit.history.count(), Person.history.count(), Post.history.count()]
+    stage_models = [StageCalendar, WindowOverride, UnitStage, StageEvent, Gate, LookBack]
+    stage_rows = [(m.objects.count(), m.history.count()) for m in stage_models]
     call_command("seed_demo", stdout=quiet)
     assert [
         Unit.objects.count(),
@@ -121,6 +124,7 @@ def test_demo_is_believable_and_rerunning_changes_nothing(client):
         Organization.objects.count(),
     ] == counts
     assert [Unit.history.count(), Person.history.count(), Post.history.count()] == history
+    assert [(m.objects.count(), m.history.count()) for m in stage_models] == stage_rows
     assert {"濮阳市", "许昌市", "清丰县", "魏都区"} <= set(Unit.objects.values_list("name", flat=True))
     assert Unit.objects.filter(kind="village").count() + Unit.objects.filter(kind="community").count() >= 20
     for username in ("office", "supervisor", "principal", "member", "village", "province_office"):
@@ -131,6 +135,36 @@ def test_demo_is_believable_and_rerunning_changes_nothing(client):
     assert "河南省" in tree
     province = client.get("/units/410000/").content.decode()
     assert "濮阳市" in province and "许昌市" in province and "省委第一督导组" in province
+    _demo_stages_are_believable(client)
+
+
+def _demo_stages_are_believable(client):
+    """Units in all three stages on 2014-06-20, a few late, one 回头看 of each verdict in 清丰县."""
+    import datetime
+
+    from django.test.utils import override_settings
+
+    from campaign.choices import StageStatus, Verdict
+
+    assert UnitStage.objects.count() == Unit.objects.filter(level__gte=2).count()
+    in_stage = set(UnitStage.objects.filter(status=StageStatus.IN_PROGRESS).values_list("stage", flat=True))
+    assert in_stage == {1, 2, 3}
+    assert UnitStage.objects.filter(status=StageStatus.NOT_STARTED).exists()
+    qingfeng = LookBack.objects.filter(unit_path__startswith=Unit.objects.get(code="410922").path)
+    assert set(qingfeng.values_list("verdict", flat=True)) == set(Verdict.values)
+    assert qingfeng.filter(status="open").exists() and qingfeng.filter(status="closed").exists()
+    assert Gate.objects.filter(stage=2, condition="materials_approved").exists()
+    assert StageCalendar.objects.filter(unit__code__in=["410000", "411000"]).count() == 2
+    with override_settings(CAMPAIGN_CLOCK_DATE=datetime.date(2014, 6, 20)):
+        client.login(username="province_office", password="demo2014")
+        page = client.get("/campaign/410000/stages/?late=1").content.decode()
+        assert "濮阳市人民医院" in page and "元村镇王庄村" in page and "已超过结束日期" in page
+        client.login(username="supervisor", password="demo2014")
+        page = client.get("/units/410922-JYJ/").content.decode()
+        assert "限期整改" in page and "/lookbacks/add/" in page
+        client.login(username="county_office", password="demo2014")
+        page = client.get("/units/410922001/").content.decode()
+        assert "推倒重来" in page and "/stages/advance/" in page
 
 
 def test_english_catalogue_is_complete_and_compiled(tmp_path):

@@ -110,13 +110,13 @@ def test_urge_by_hand_is_rate_limited_per_object(waiting, settings):
     secretary, first, _second = waiting
     step = open_step(first)
     office = account(members_of("清丰县委教育实践活动领导小组办公室")[0].code)
-    kwargs = dict(
-        object_key=f"review_step:{step.pk}",
-        unit_path=first.unit_path,
-        recipients=[secretary],
-        title=first.title,
-        url="",
-    )
+    kwargs = {
+        "object_key": f"review_step:{step.pk}",
+        "unit_path": first.unit_path,
+        "recipients": [secretary],
+        "title": first.title,
+        "url": "",
+    }
     services.urge(actor=office, **kwargs)
     assert Notification.objects.filter(user=secretary, kind="urge").count() == 1
     with pytest.raises(ValidationError) as exc:

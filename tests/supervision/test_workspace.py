@@ -41,7 +41,7 @@ def test_group_workspace_lists_what_waits_oldest_first(
     with django_assert_max_num_queries(10):
         page = client.get(url).content.decode()
     assert page.index(first.title) < page.index(second.title)
-    assert client.get("/api/supervision-groups/%d/" % group.pk).json()[0]["title"] == first.title
+    assert client.get(f"/api/supervision-groups/{group.pk}/").json()[0]["title"] == first.title
 
 
 @pytest.mark.parametrize(

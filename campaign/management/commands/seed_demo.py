@@ -40,8 +40,14 @@ class Command(BaseCommand):
                 )
             ctx = demo.seed(admin)
             # Later capabilities add their own demo records in <app>/demo.py.
-            for module in project_modules("demo", skip=("units",)):
+            modules = project_modules("demo", skip=("units",))
+            for module in modules:
                 module.seed(ctx)
+            # Then what must come after every app's records (campaign.demo moves units
+            # through the stages, which checks the gates other apps' records satisfy).
+            for module in modules:
+                if hasattr(module, "seed_late"):
+                    module.seed_late(ctx)
 
         self.stdout.write(self.style.SUCCESS(f"演示数据就绪：{ctx.campaign}，{len(ctx.units)} 个单位。"))
         self.stdout.write(f"演示账号（密码均为 {demo.DEMO_PASSWORD}）：")
