@@ -108,7 +108,13 @@ class ItemCreateForm(ItemForm):
 
     kind = forms.ChoiceField(label=_("清单类别"), choices=ListKind.choices)
     person = PersonChoiceField(label=_("班子成员"), queryset=Person.objects.none(), required=False)
+    source = forms.CharField(widget=forms.HiddenInput, required=False)
     field_order = ["kind", "person"]
+
+    def clean_source(self) -> list[tuple[str, int]]:
+        """The source this item is opened to answer ("kind:id"), linked by the service."""
+        kind, _sep, ident = (self.cleaned_data.get("source") or "").partition(":")
+        return [(kind, int(ident))] if kind and ident.isdigit() else []
 
     def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:
         super().__init__(*args, unit=unit, **kwargs)

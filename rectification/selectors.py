@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Substr
 from django.http import Http404
 
 from campaign import clock
@@ -477,6 +478,52 @@ def unit_summary(user: Any, unit: Unit) -> UnitSummary:
         rules=dict(rules),
         upper_help=upper_help,
     )
+
+
+@dataclass
+class ChildRow:
+    unit: Unit
+    total: int = 0
+    closed: int = 0
+    red: int = 0
+    yellow: int = 0
+
+
+def child_counts(user: Any, unit: Unit) -> list[ChildRow]:
+    """Per child of ``unit`` (its whole subtree), items, closed, overdue and due soon: two queries,
+    the counts by one GROUP BY on the path prefix.
+    """
+    scope = scope_for(user)
+    children = list(
+        Unit.objects.filter(scope.unit_q(), path__startswith=unit.path, depth=unit.depth + 1).order_by("path")
+    )
+    if not children:
+        return []
+    rows = {child.path: ChildRow(child) for child in children}
+    counted = (
+        RectificationItem.objects.filter(
+            scope.unit_q(path_field="unit_path", unit_field="unit_id"),
+            unit_path__startswith=unit.path,
+            status__in=LIVE_STATUSES,
+        )
+        .exclude(unit_path=unit.path)
+        .annotate(branch=Substr("unit_path", 1, len(unit.path) + STEP))
+        .order_by()
+        .values("branch", "status", warning=warning_expression(clock.today()))
+        .annotate(n=Count("pk"))
+    )
+    for found in counted:
+        row = rows.get(found["branch"])
+        if row is None:
+            continue
+        row.total += found["n"]
+        if found["status"] == ItemStatus.CLOSED:
+            row.closed += found["n"]
+        if found["warning"] == WarningLevel.RED:
+            row.red += found["n"]
+        elif found["warning"] == WarningLevel.YELLOW:
+            row.yellow += found["n"]
+    return list(rows.values())
 
 
 def public_plans(unit: Unit) -> QuerySet[RectificationPlan]:

@@ -99,6 +99,7 @@ def ledger_page(request: HttpRequest, code: str) -> HttpResponse:
             "page_obj": page,
             "filters": filters,
             "plans": selectors.plans_of_unit(request.user, unit),
+            "children": selectors.child_counts(request.user, unit),
             "can_keep": rights.may_keep_records(scope, unit.path),
             "statuses": ItemStatus.choices,
             "handlings": Handling.choices,
@@ -246,7 +247,9 @@ def item_add(request: HttpRequest, code: str) -> HttpResponse:
     """立行立改: open an item at any stage, outside a plan."""
     unit = unit_get_visible(request.user, code)
     require(rights.may_keep_records(scope_for(request.user), unit.path))
-    form = forms.ItemCreateForm(request.POST or None, unit=unit)
+    form = forms.ItemCreateForm(
+        request.POST or None, unit=unit, initial={"source": request.GET.get("source", "")}
+    )
     return _item_create(request, form, unit=unit, plan=None, title=_("新增整改事项（立行立改）"))
 
 
@@ -254,6 +257,9 @@ def _item_create(request: HttpRequest, form: Any, *, unit: Unit, plan: Any, titl
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data.pop("version", None)
+        sources = data.pop("source", [])
+        if sources:
+            data["sources"] = sources
         created: list[RectificationItem] = []
 
         def create() -> None:

@@ -69,6 +69,12 @@ class Rect:
         return item
 
 
+@pytest.fixture(autouse=True)
+def _private_files(settings: Any, tmp_path: Any) -> None:
+    """Evidence and exports written by the tests go to a throwaway folder."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+
 @pytest.fixture
 def rect(world: Any, settings: Any) -> Rect:
     settings.CAMPAIGN_CLOCK_DATE = TODAY

@@ -163,3 +163,29 @@ def test_sources_page_lists_and_records(rect, world, as_user):
         },
     )
     assert response.status_code == 403
+
+
+def test_an_item_can_be_opened_to_answer_a_source(rect, world, as_user):
+    problem = pointed(rect, world.county_a, "窗口服务差")
+    client = as_user("office")
+    page = client.get(f"/rectification/units/{world.county_a.code}/sources/").content.decode()
+    link = f"/rectification/units/{world.county_a.code}/items/add/?source=pointed_problem:{problem.pk}"
+    assert link.replace("&", "&amp;") in page
+    form = client.get(link).content.decode()
+    assert f'value="pointed_problem:{problem.pk}"' in form
+    response = client.post(
+        link,
+        {
+            "kind": "team",
+            "problem": "窗口服务差",
+            "measure": "整顿窗口",
+            "target": "群众满意",
+            "responsible_unit": "县政务服务中心",
+            "handling": "now",
+            "deadline": "2014-06-30",
+            "priority": "normal",
+            "source": f"pointed_problem:{problem.pk}",
+        },
+    )
+    assert response.status_code == 302
+    assert unanswered_ids(world.county_a) == set()
