@@ -212,3 +212,53 @@ def test_api_sign_off_follows_the_same_rules(records, world, as_user):
     )
     assert response.status_code == 200 and response.json()["status"] == "closed"
     assert not RectificationPlan.objects.filter(published=True).exists() and Rule.objects.count() == 1
+
+
+def test_api_create_and_report_go_through_the_services(rect, world, as_user):
+    payload = {
+        "unit": world.county_a.code,
+        "problem": "接访制度不落实",
+        "measure": "县级领导每周接访",
+        "target": "接访常态化",
+        "responsible_unit": "县信访局",
+        "handling": "deadline",
+        "deadline": "2014-07-31",
+    }
+    response = as_user("supervisor").post(
+        "/api/rectification-items/", payload, content_type="application/json"
+    )
+    assert response.status_code == 403
+    response = as_user("principal").post(
+        "/api/rectification-items/", {**payload, "deadline": "2014-01-01"}, content_type="application/json"
+    )
+    assert response.status_code == 400 and "不能早于今天" in response.content.decode()
+    response = as_user("office_b").post("/api/rectification-items/", payload, content_type="application/json")
+    assert response.status_code == 400  # county A is not a unit he can name
+    response = as_user("principal").post(
+        "/api/rectification-items/", payload, content_type="application/json"
+    )
+    assert response.status_code == 201
+    body = response.json()
+    assert body["list_kind"] == "team" and body["status"] == "open" and body["warning"] == "none"
+    report = as_user("member").post(
+        f"/api/rectification-items/{body['id']}/report/",
+        {"text": "已建立接访台账"},
+        content_type="application/json",
+    )
+    assert report.status_code == 200 and report.json()["status"] == "in_progress"
+    listing = as_user("office").get(
+        f"/api/rectification-items/?under={world.county_a.code}&status=in_progress"
+    )
+    assert [row["id"] for row in listing.json()["results"]] == [body["id"]]
+    unanswered = as_user("office").get(f"/api/unanswered-sources/{world.county_a.code}/")
+    assert unanswered.status_code == 200 and unanswered.json()["kinds"][0]["kind"] == "pointed_problem"
+    assert as_user("office_b").get(f"/api/unanswered-sources/{world.county_a.code}/").status_code == 404
+
+
+def test_admin_lists_are_scoped_and_read_only(rect, world, client):
+    item = rect.item()
+    admin = world.user("superuser")
+    client.force_login(admin)
+    assert client.get("/admin/rectification/rectificationitem/").status_code == 200
+    assert client.get(f"/admin/rectification/rectificationitem/{item.pk}/change/").status_code == 200
+    assert client.get("/admin/rectification/rectificationitem/add/").status_code == 403
