@@ -1,5 +1,55 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from rectification import views
 
 app_name = "rectification"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("rectification/", views.worklist, name="worklist"),
+    path("rectification/units/<str:code>/", views.ledger_page, name="ledger"),
+    path("rectification/units/<str:code>/export/", views.ledger_export, name="export"),
+    path("rectification/units/<str:code>/import/", views.ledger_import, name="import"),
+    path("rectification/units/<str:code>/items/add/", views.item_add, name="item_add"),
+    path("rectification/units/<str:code>/plans/add/", views.plan_add, name="plan_add"),
+    path("rectification/units/<str:code>/sources/", views.sources_page, name="sources"),
+    path("rectification/units/<str:code>/upper-help/", views.upper_help_page, name="upper_help"),
+    path("rectification/units/<str:code>/projects/", views.projects_page, name="projects"),
+    path("rectification/units/<str:code>/projects/add/", views.project_add, name="project_add"),
+    path("rectification/units/<str:code>/rules/", views.rules_page, name="rules"),
+    path("rectification/units/<str:code>/rules/add/", views.rule_add, name="rule_add"),
+    path("rectification/items/<int:pk>/", views.item_detail, name="item"),
+    path("rectification/items/<int:pk>/edit/", views.item_edit, name="item_edit"),
+    path("rectification/items/<int:pk>/history/", views.item_history, name="item_history"),
+    path("rectification/items/<int:pk>/progress/", views.item_progress, name="item_progress"),
+    path("rectification/items/<int:pk>/request-close/", views.item_request_close, name="item_request_close"),
+    path("rectification/items/<int:pk>/sign-off/", views.item_sign_off, name="item_sign_off"),
+    path("rectification/items/<int:pk>/send-back/", views.item_send_back, name="item_send_back"),
+    path("rectification/items/<int:pk>/reopen/", views.item_reopen, name="item_reopen"),
+    path("rectification/items/<int:pk>/withdraw/", views.item_withdraw, name="item_withdraw"),
+    path("rectification/items/<int:pk>/help/", views.item_request_help, name="item_help"),
+    path("rectification/items/<int:pk>/sources/", views.item_link_source, name="item_link_source"),
+    path(
+        "rectification/items/<int:pk>/sources/<int:link_pk>/unlink/",
+        views.item_unlink_source,
+        name="item_unlink_source",
+    ),
+    path("rectification/items/<int:pk>/participants/", views.item_add_participant, name="item_participant"),
+    path("rectification/items/<int:pk>/claim/", views.item_claim, name="item_claim"),
+    path("rectification/items/<int:pk>/grant/", views.item_grant, name="item_grant"),
+    path("rectification/evidence/<int:pk>/", views.evidence_download, name="evidence"),
+    path("rectification/plans/<int:pk>/", views.plan_detail, name="plan"),
+    path("rectification/plans/<int:pk>/edit/", views.plan_edit, name="plan_edit"),
+    path("rectification/plans/<int:pk>/history/", views.plan_history, name="plan_history"),
+    path("rectification/plans/<int:pk>/items/add/", views.plan_item_add, name="plan_item_add"),
+    path("rectification/plans/<int:pk>/submit/", views.plan_submit, name="plan_submit"),
+    path("rectification/plans/<int:pk>/review/", views.plan_review, name="plan_review"),
+    path("rectification/plans/<int:pk>/publish/", views.plan_publish, name="plan_publish"),
+    path("rectification/projects/<int:pk>/", views.project_detail, name="project"),
+    path("rectification/projects/<int:pk>/units/<str:code>/", views.project_unit_plan, name="project_plan"),
+    path("rectification/rules/<int:pk>/edit/", views.rule_edit, name="rule_edit"),
+    path("rectification/rules/<int:pk>/finish/", views.rule_finish, name="rule_finish"),
+    path("rectification/rules/<int:pk>/history/", views.rule_history, name="rule_history"),
+    path("rectification/jobs/<int:pk>/", views.job_page, name="job"),
+    path("rectification/jobs/<int:pk>/download/", views.job_download, name="job_download"),
+    path("public/units/<str:code>/rectification/", views.public_list, name="public"),
+]

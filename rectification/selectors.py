@@ -1,0 +1,579 @@
+"""Reads on rectification records, always starting from the user's scope.
+
+Also the selectors the calendar's gates registry uses (fixed query counts):
+``unanswered_source_counts(units)`` and ``failed_acceptance_unit_ids(units)``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Substr
+from django.http import Http404
+
+from campaign import clock
+from rectification import source_registry
+from rectification.choices import (
+    LIVE_STATUSES,
+    WORKING_STATUSES,
+    Acceptance,
+    ItemStatus,
+    ListKind,
+    PlanStatus,
+    RuleJudgement,
+    RuleStatus,
+    WarningLevel,
+)
+from rectification.models import (
+    Evidence,
+    ItemParticipant,
+    ItemSource,
+    ItemUserObjectPermission,
+    ProgressReport,
+    RectificationItem,
+    RectificationPlan,
+    Rule,
+    SpecialProject,
+    SpecialProjectPlan,
+    SpecialProjectScopeUnit,
+)
+from rectification.review import awaiting_q
+from units.access import AccessScope, granted_ids, scope_for
+from units.choices import Role
+from units.models import Unit
+
+# 临期: within this many days of the deadline [the design: yellow within 3 days, red overdue].
+YELLOW_DAYS = 3
+STEP = Unit.steplen
+
+
+# --- warnings --------------------------------------------------------------------
+
+
+def red_q(today: datetime.date) -> Q:
+    return Q(status__in=WORKING_STATUSES, deadline__lt=today)
+
+
+def yellow_q(today: datetime.date) -> Q:
+    return Q(
+        status__in=WORKING_STATUSES,
+        deadline__gte=today,
+        deadline__lte=today + datetime.timedelta(days=YELLOW_DAYS),
+    )
+
+
+def warning_expression(today: datetime.date) -> Case:
+    return Case(
+        When(red_q(today), then=Value(WarningLevel.RED)),
+        When(yellow_q(today), then=Value(WarningLevel.YELLOW)),
+        default=Value(WarningLevel.NONE),
+        output_field=CharField(),
+    )
+
+
+def with_warning(queryset: QuerySet[RectificationItem]) -> QuerySet[RectificationItem]:
+    """Annotate ``warning`` (none / yellow / red) from the deadline and the campaign clock."""
+    return queryset.annotate(warning=warning_expression(clock.today()))
+
+
+# --- items -----------------------------------------------------------------------
+
+
+def _office_above_q(scope: AccessScope) -> Q:
+    """Records of units whose 党委 sits below a level where the user works in the office."""
+    query = Q(pk__in=[])
+    for grant in scope.grants:
+        if grant.role == Role.OFFICE:
+            query |= Q(area_path__startswith=grant.path) & ~Q(area_path=grant.path)
+    return query
+
+
+def items_visible_to(user: Any) -> QuerySet[RectificationItem]:
+    """Items in the user's scope, items of other units his units take part in, items granted to him."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return RectificationItem.objects.all()
+    if scope.is_anonymous:
+        return RectificationItem.objects.none()
+    participating = ItemParticipant.objects.filter(item=OuterRef("pk")).filter(
+        scope.unit_q(path_field="unit_path", unit_field="unit_id")
+    )
+    return RectificationItem.objects.filter(
+        scope.unit_q(path_field="unit_path", unit_field="unit_id")
+        | Exists(participating)
+        | Q(pk__in=granted_ids(user, ItemUserObjectPermission, "view_rectificationitem"))
+    )
+
+
+def item_get_visible(user: Any, pk: int) -> RectificationItem:
+    item = (
+        with_warning(items_visible_to(user))
+        .filter(pk=pk)
+        .select_related("unit", "plan", "person", "responsible_leader", "claimed_by")
+        .first()
+    )
+    if item is None:
+        raise Http404
+    return item
+
+
+LEDGER_FILTERS = ("status", "warning", "handling", "kind", "where")
+
+
+def ledger(user: Any, unit: Unit, filters: dict[str, str] | None = None) -> QuerySet[RectificationItem]:
+    """整改台账 of a unit: its subtree (``where=subtree``, default), only its own items
+    (``own``), or other units' items it takes part in (``participating``).
+    """
+    filters = filters or {}
+    today = clock.today()
+    items = items_visible_to(user)
+    where = filters.get("where") or "subtree"
+    if where == "own":
+        items = items.filter(unit_id=unit.pk)
+    elif where == "participating":
+        items = items.filter(Exists(ItemParticipant.objects.filter(item=OuterRef("pk"), unit_id=unit.pk)))
+    else:
+        items = items.filter(unit_path__startswith=unit.path)
+    status = filters.get("status")
+    if status in ItemStatus.values:
+        items = items.filter(status=status)
+    elif status != "all":
+        items = items.exclude(status=ItemStatus.WITHDRAWN)
+    warning = filters.get("warning")
+    if warning == WarningLevel.RED:
+        items = items.filter(red_q(today))
+    elif warning == WarningLevel.YELLOW:
+        items = items.filter(yellow_q(today))
+    if filters.get("handling"):
+        items = items.filter(handling=filters["handling"])
+    if filters.get("kind"):
+        items = items.filter(kind=filters["kind"])
+    return (
+        with_warning(items)
+        .select_related("unit", "responsible_leader", "person")
+        .order_by(F("deadline").asc(nulls_last=True), "unit_path", "pk")
+    )
+
+
+def item_sources(item: RectificationItem) -> list[tuple[ItemSource, source_registry.SourceInfo | None]]:
+    """The item's sources with their labels: one query for the links, one per kind."""
+    links = list(item.sources.order_by("source_kind", "source_id"))
+    infos = source_registry.describe((link.source_kind, link.source_id) for link in links)
+    return [(link, infos.get((link.source_kind, link.source_id))) for link in links]
+
+
+def item_reports(item: RectificationItem) -> list[ProgressReport]:
+    return list(
+        item.reports.select_related("reported_by")
+        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("pk")))
+        .order_by("-on_date", "-at", "-pk")
+    )
+
+
+def item_events(item: RectificationItem) -> QuerySet:
+    return item.events.select_related("actor").order_by("-on_date", "-at", "-pk")
+
+
+def items_awaiting_sign_off(user: Any) -> QuerySet[RectificationItem]:
+    """申请销号 items the user may sign off: his 督导组's units, units below his office, or granted."""
+    scope = scope_for(user)
+    waiting = RectificationItem.objects.filter(status=ItemStatus.CLOSE_REQUESTED)
+    if not scope.is_superuser:
+        waiting = waiting.filter(
+            scope.unit_q(path_field="unit_path", unit_field="unit_id", roles=[Role.SUPERVISOR])
+            | _office_above_q(scope)
+            | Q(pk__in=granted_ids(user, ItemUserObjectPermission, "sign_off_rectificationitem"))
+        )
+    return with_warning(waiting).select_related("unit", "responsible_leader").order_by("deadline", "pk")
+
+
+def upper_help_items(user: Any, unit: Unit) -> QuerySet[RectificationItem]:
+    """需要上级帮助解决: items of units below ``unit`` that asked for the upper level's help."""
+    return (
+        with_warning(items_visible_to(user))
+        .filter(needs_upper_help=True, unit_path__startswith=unit.path, status__in=LIVE_STATUSES)
+        .exclude(unit_id=unit.pk)
+        .select_related("unit", "claimed_by")
+        .order_by("status", "deadline", "pk")
+    )
+
+
+def evidence_get_visible(user: Any, pk: int) -> Evidence:
+    """A file is handed out only to those who may see its item."""
+    found = Evidence.objects.filter(pk=pk, item__in=items_visible_to(user)).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+# --- plans -----------------------------------------------------------------------
+
+
+def plans_visible_to(user: Any) -> QuerySet[RectificationPlan]:
+    scope = scope_for(user)
+    return RectificationPlan.objects.filter(scope.unit_q(path_field="unit_path", unit_field="unit_id"))
+
+
+def plan_get_visible(user: Any, pk: int) -> RectificationPlan:
+    plan = plans_visible_to(user).filter(pk=pk).select_related("unit", "person").first()
+    if plan is None:
+        raise Http404
+    return plan
+
+
+def plans_of_unit(user: Any, unit: Unit) -> QuerySet[RectificationPlan]:
+    return (
+        plans_visible_to(user)
+        .filter(unit=unit)
+        .select_related("person")
+        .annotate(item_count=Count("items", filter=~Q(items__status=ItemStatus.WITHDRAWN)))
+        .order_by("kind", "pk")
+    )
+
+
+def plans_awaiting_review(user: Any) -> QuerySet[RectificationPlan]:
+    return (
+        plans_visible_to(user)
+        .filter(awaiting_q(user))
+        .select_related("unit", "person")
+        .order_by("submitted_on", "pk")
+    )
+
+
+def plan_items(plan: RectificationPlan) -> QuerySet[RectificationItem]:
+    return (
+        with_warning(plan.items.exclude(status=ItemStatus.WITHDRAWN))
+        .select_related("responsible_leader")
+        .order_by("pk")
+    )
+
+
+# --- "四个回应" -------------------------------------------------------------------
+
+
+@dataclass
+class SourceGroup:
+    kind: str
+    label: str
+    total: int
+    sources: list[source_registry.SourceInfo] = field(default_factory=list)
+
+
+def unanswered_sources(unit: Unit, *, limit: int = 50) -> list[SourceGroup]:
+    """Per registered kind, the unit's sources no live item answers: two queries per kind."""
+    groups = []
+    for kind, provider in source_registry.providers().items():
+        rows = source_registry.unanswered(provider, [unit])
+        total = rows.count()
+        groups.append(
+            SourceGroup(
+                kind=kind,
+                label=provider.label,
+                total=total,
+                sources=[provider.info(row) for row in rows[:limit]] if total else [],
+            )
+        )
+    return groups
+
+
+def unanswered_source_counts(units: Sequence[Unit] | QuerySet[Unit]) -> dict[int, dict[str, int]]:
+    """Gate selector: {unit id: {source kind: n}} of sources no live item answers yet.
+
+    One query per registered provider whatever the number of units; units with
+    nothing unanswered are absent.
+    """
+    return source_registry.unanswered_counts(units)
+
+
+# --- 专项整治 ---------------------------------------------------------------------
+
+
+def failed_acceptance_unit_ids(units: Iterable[Unit] | QuerySet[Unit]) -> set[int]:
+    """Gate selector: ids of the units whose 专项整治 评估验收 stands at 不合格 (one query).
+
+    "凡验收不过关的，教育实践活动视为不合格，要继续整改，不能召开总结大会" [003].
+    """
+    return set(
+        SpecialProjectPlan.objects.filter(unit__in=units, acceptance=Acceptance.FAILED)
+        .order_by()
+        .values_list("unit_id", flat=True)
+        .distinct()
+    )
+
+
+def _ancestors_or_self(path: str) -> list[str]:
+    return [path[:i] for i in range(STEP, len(path) + 1, STEP)]
+
+
+def projects_covering(unit: Unit) -> QuerySet[SpecialProject]:
+    """Special projects whose scope includes ``unit`` (one query)."""
+    limited = SpecialProjectScopeUnit.objects.filter(project=OuterRef("pk"))
+    limited_here = limited.filter(unit_path__in=_ancestors_or_self(unit.path))
+    return (
+        SpecialProject.objects.filter(unit_path__in=_ancestors_or_self(unit.path))
+        .filter(Q(scope_kinds="") | Q(scope_kinds__contains=f",{unit.kind},"))
+        .filter(~Exists(limited) | Exists(limited_here))
+        .select_related("unit")
+        .order_by("unit_path", "number", "pk")
+    )
+
+
+def projects_visible_to(user: Any) -> QuerySet[SpecialProject]:
+    """Projects deployed inside the scope, or above it (their scope may reach down to it)."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return SpecialProject.objects.all()
+    query = scope.unit_q(path_field="unit_path", unit_field="unit_id")
+    for grant in scope.grants:
+        query |= Q(unit_path__in=_ancestors_or_self(grant.path))
+    return SpecialProject.objects.filter(query)
+
+
+def project_get_visible(user: Any, pk: int) -> SpecialProject:
+    project = projects_visible_to(user).filter(pk=pk).select_related("unit").first()
+    if project is None:
+        raise Http404
+    return project
+
+
+def project_units(user: Any, project: SpecialProject) -> QuerySet[Unit]:
+    """Units in the project's scope that the user sees, each with its plan (if filed)."""
+    units = Unit.objects.filter(scope_for(user).unit_q(), path__startswith=project.unit_path)
+    if project.kinds:
+        units = units.filter(kind__in=project.kinds)
+    limits = list(project.scope_units.values_list("unit_path", flat=True))
+    if limits:
+        within = Q(pk__in=[])
+        for path in limits:
+            within |= Q(path__startswith=path)
+        units = units.filter(within)
+    plans = SpecialProjectPlan.objects.filter(project=project, unit=OuterRef("pk"))
+    return units.annotate(
+        plan_id=plans.values("pk")[:1],
+        plan_status=plans.values("status")[:1],
+        plan_acceptance=plans.values("acceptance")[:1],
+        plan_deadline=plans.values("deadline")[:1],
+    ).order_by("path")
+
+
+def project_plans_of_unit(unit: Unit) -> dict[int, SpecialProjectPlan]:
+    return {p.project_id: p for p in SpecialProjectPlan.objects.filter(unit=unit)}
+
+
+def project_plan_get_visible(user: Any, pk: int) -> SpecialProjectPlan:
+    scope = scope_for(user)
+    plan = (
+        SpecialProjectPlan.objects.filter(scope.unit_q(path_field="unit_path", unit_field="unit_id"), pk=pk)
+        .select_related("project", "unit")
+        .first()
+    )
+    if plan is None:
+        raise Http404
+    return plan
+
+
+# --- 建章立制 ---------------------------------------------------------------------
+
+
+def rules_of_unit(unit: Unit) -> QuerySet[Rule]:
+    return Rule.objects.filter(unit=unit).order_by("status", "judgement", "deadline", "pk")
+
+
+def rule_get_visible(user: Any, pk: int) -> Rule:
+    scope = scope_for(user)
+    rule = (
+        Rule.objects.filter(scope.unit_q(path_field="unit_path", unit_field="unit_id"), pk=pk)
+        .select_related("unit")
+        .first()
+    )
+    if rule is None:
+        raise Http404
+    return rule
+
+
+# --- the unit page and the public page --------------------------------------------
+
+
+@dataclass
+class UnitSummary:
+    by_status: dict[str, int]
+    red: int
+    yellow: int
+    total: int
+    plans: list[RectificationPlan]
+    unanswered: dict[str, int]
+    projects_total: int
+    projects_filed: int
+    projects_failed: int
+    projects_passed: int
+    rules: dict[str, int]
+    upper_help: int
+
+
+def unit_summary(user: Any, unit: Unit) -> UnitSummary:
+    """Everything the unit-page panel shows, in a fixed number of queries:
+    items by status × warning (1), plans (1), unanswered sources (1 per provider),
+    projects covering the unit (1) and its plans (1), rules (1), upper-help items (1).
+    """
+    scope = scope_for(user)
+    in_scope = scope.unit_q(path_field="unit_path", unit_field="unit_id")
+    by_status: dict[str, int] = defaultdict(int)
+    red = yellow = total = 0
+    rows = (
+        RectificationItem.objects.filter(in_scope, unit_path__startswith=unit.path)
+        .order_by()
+        .values("status", warning=warning_expression(clock.today()))
+        .annotate(n=Count("pk"))
+    )
+    for row in rows:
+        by_status[row["status"]] += row["n"]
+        if row["status"] != ItemStatus.WITHDRAWN:
+            total += row["n"]
+        if row["warning"] == WarningLevel.RED:
+            red += row["n"]
+        elif row["warning"] == WarningLevel.YELLOW:
+            yellow += row["n"]
+    plans = list(
+        RectificationPlan.objects.filter(in_scope, unit=unit).select_related("person").order_by("kind", "pk")
+    )
+    unanswered = unanswered_source_counts([unit]).get(unit.pk, {})
+    projects = list(projects_covering(unit).values_list("pk", flat=True))
+    own_plans = list(SpecialProjectPlan.objects.filter(unit=unit, project_id__in=projects))
+    rules: dict[str, int] = defaultdict(int)
+    for judgement, status, n in (
+        Rule.objects.filter(unit=unit)
+        .order_by()
+        .values_list("judgement", "status")
+        .annotate(n=Count("pk"))
+        .values_list("judgement", "status", "n")
+    ):
+        rules["total"] += n
+        rules[judgement] += n
+        if status == RuleStatus.DONE:
+            rules["done"] += n
+    rules["keep"] = rules[RuleJudgement.KEEP]
+    upper_help = (
+        RectificationItem.objects.filter(
+            in_scope, needs_upper_help=True, unit_path__startswith=unit.path, status__in=WORKING_STATUSES
+        )
+        .exclude(unit_id=unit.pk)
+        .count()
+    )
+    return UnitSummary(
+        by_status=dict(by_status),
+        red=red,
+        yellow=yellow,
+        total=total,
+        plans=plans,
+        unanswered=unanswered,
+        projects_total=len(projects),
+        projects_filed=len(own_plans),
+        projects_failed=sum(1 for p in own_plans if p.acceptance == Acceptance.FAILED),
+        projects_passed=sum(1 for p in own_plans if p.acceptance == Acceptance.PASSED),
+        rules=dict(rules),
+        upper_help=upper_help,
+    )
+
+
+@dataclass
+class ChildRow:
+    unit: Unit
+    total: int = 0
+    closed: int = 0
+    red: int = 0
+    yellow: int = 0
+
+
+def child_counts(user: Any, unit: Unit) -> list[ChildRow]:
+    """Per child of ``unit`` (its whole subtree), items, closed, overdue and due soon: two queries,
+    the counts by one GROUP BY on the path prefix.
+    """
+    scope = scope_for(user)
+    children = list(
+        Unit.objects.filter(scope.unit_q(), path__startswith=unit.path, depth=unit.depth + 1).order_by("path")
+    )
+    if not children:
+        return []
+    rows = {child.path: ChildRow(child) for child in children}
+    counted = (
+        RectificationItem.objects.filter(
+            scope.unit_q(path_field="unit_path", unit_field="unit_id"),
+            unit_path__startswith=unit.path,
+            status__in=LIVE_STATUSES,
+        )
+        .exclude(unit_path=unit.path)
+        .annotate(branch=Substr("unit_path", 1, len(unit.path) + STEP))
+        .order_by()
+        .values("branch", "status", warning=warning_expression(clock.today()))
+        .annotate(n=Count("pk"))
+    )
+    for found in counted:
+        row = rows.get(found["branch"])
+        if row is None:
+            continue
+        row.total += found["n"]
+        if found["status"] == ItemStatus.CLOSED:
+            row.closed += found["n"]
+        if found["warning"] == WarningLevel.RED:
+            row.red += found["n"]
+        elif found["warning"] == WarningLevel.YELLOW:
+            row.yellow += found["n"]
+    return list(rows.values())
+
+
+def public_plans(unit: Unit) -> QuerySet[RectificationPlan]:
+    return RectificationPlan.objects.filter(
+        unit=unit, published=True, kind__in=[ListKind.TEAM, ListKind.GRASSROOTS], status=PlanStatus.APPROVED
+    ).order_by("kind", "pk")
+
+
+def public_items(unit: Unit) -> QuerySet[RectificationItem]:
+    """What the public may see: published items of this unit only, never personal measures."""
+    return (
+        RectificationItem.objects.filter(
+            unit=unit,
+            is_public=True,
+            plan__published=True,
+            status__in=LIVE_STATUSES,
+            kind__in=[ListKind.TEAM, ListKind.GRASSROOTS],
+        )
+        .only(
+            "pk",
+            "plan_id",
+            "kind",
+            "problem",
+            "measure",
+            "responsible_unit",
+            "handling",
+            "deadline",
+            "explanation",
+            "status",
+            "evidence_count",
+            "closed_on",
+        )
+        .order_by("plan_id", "pk")
+    )
+
+
+def attach_evidence_kinds(items: Iterable[RectificationItem]) -> list[RectificationItem]:
+    """Set ``evidence_kind_labels`` on each item, for an evidence summary (one query)."""
+    from rectification.choices import EvidenceKind
+
+    items = list(items)
+    labels: dict[int, list[str]] = defaultdict(list)
+    rows = (
+        Evidence.objects.filter(item__in=[i.pk for i in items])
+        .order_by("item_id", "kind")
+        .values_list("item_id", "kind")
+        .distinct()
+    )
+    for item_id, kind in rows:
+        labels[item_id].append(str(EvidenceKind(kind).label))
+    for item in items:
+        item.evidence_kind_labels = labels.get(item.pk, [])  # type: ignore[attr-defined]
+    return items
