@@ -6,6 +6,8 @@ class JobKind(models.TextChoices):
     UNITS_IMPORT = "units_import", _("导入单位")
     PEOPLE_IMPORT = "people_import", _("导入人员")
     POSTS_IMPORT = "posts_import", _("导入职务")
+    LEDGER_IMPORT = "rectification_ledger_import", _("导入整改台账进展")
+    LEDGER_EXPORT = "rectification_ledger_export", _("导出整改台账")
 
 
 class JobStatus(models.TextChoices):

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaign.audit import acting_as
-from campaign.choices import JobStatus
+from campaign.choices import JobKind, JobStatus
 from campaign.files import open_private, private_path
 from campaign.models import Job
 from campaign.tabular import TableError, read_table, write_xlsx
@@ -19,10 +19,8 @@ from units.models import Unit
 
 log = logging.getLogger(__name__)
 
-# Job kinds of this app. campaign.choices.JobKind does not list them yet (the campaign
-# app owns that enum and its migration); the pages here name them themselves.
-LEDGER_IMPORT = "rectification_ledger_import"
-LEDGER_EXPORT = "rectification_ledger_export"
+LEDGER_IMPORT = JobKind.LEDGER_IMPORT
+LEDGER_EXPORT = JobKind.LEDGER_EXPORT
 
 
 def _claim(job_id: int) -> Job | None:
