@@ -1,4 +1,4 @@
-"""Rectification plugged into the rest: gates, reminders, the 督导组's workload, material problems as sources."""
+"""Rectification plugged into the rest: gates, reminders, workload, material problems as sources."""
 
 import datetime
 
