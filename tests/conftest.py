@@ -121,6 +121,9 @@ def build_world() -> World:
 def _fast_tests(settings: Any) -> Any:
     """Cheap password hashing; Celery tasks run inline unless a test starts a real worker."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # client.login() passes no request, which django-axes needs; tests/campaign/test_security.py
+    # turns it back on to test the lockout.
+    settings.AXES_ENABLED = False
     previous = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
     yield

@@ -2,6 +2,11 @@
 (function () {
   "use strict";
 
+  // Selects that submit their form on change (no inline handlers: the CSP forbids them).
+  document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
+    select.addEventListener("change", function () { select.form.submit(); });
+  });
+
   // Unit tree: load a branch's children the first time it is opened.
   document.addEventListener("toggle", function (event) {
     var details = event.target;
