@@ -63,7 +63,9 @@ def expected(role, allowed, visible=None, page=True):
     return 404
 
 
+LOGGED_IN = {"office", "office_b", "supervisor", "principal", "member", "village", "outsider", "superuser"}
 PAGES = [
+    ("stage-1 home", lambda w, r: "/stage1/", LOGGED_IN, None),
     ("study list", lambda w, r: f"/study/units/{w.county_a.code}/", SEE, None),
     ("study add", lambda w, r: f"/study/units/{w.county_a.code}/add/", LEADERS, SEE),
     ("study detail", lambda w, r: f"/study/{r['session'].pk}/", SEE, None),

@@ -246,3 +246,62 @@ def test_merge_and_create_from_the_board(world, as_user):
         f"/opinions/units/{code}/sorting/merge/", {"target": "x"}, follow=True
     ).content.decode()
     assert "请选择要并入的目标意见组" in page
+
+
+def test_office_corrects_how_an_opinion_was_filed_but_never_its_text(world, as_user):
+    opinion = make_opinion(world.county_a, "原话照录，一字不改。")
+    office = as_user("office")
+    form = {"channel": "box", "category": "hedonism", "received_on": "2014-04-01", "version": opinion.version}
+    assert office.post(f"/opinions/{opinion.pk}/edit/", {**form, "text": "改过的话"}).status_code == 302
+    opinion.refresh_from_db()
+    assert (opinion.channel, opinion.category, opinion.text) == ("box", "hedonism", "原话照录，一字不改。")
+    stale = office.post(f"/opinions/{opinion.pk}/edit/", {**form, "category": "other"})
+    assert "已被他人修改" in stale.content.decode()
+    future = office.post(
+        f"/opinions/{opinion.pk}/edit/", {**form, "received_on": "2030-01-01", "version": opinion.version}
+    )
+    assert "收到日期不能晚于今天" in future.content.decode()
+
+
+def test_office_enters_an_opinion_and_gets_its_receipt_code(world, as_user):
+    office = as_user("office")
+    response = office.post(
+        f"/opinions/units/{world.county_a.code}/add/",
+        {
+            "channel": "upper_inspection",
+            "category": "formalism",
+            "received_on": "2014-04-02",
+            "text": "巡视组反馈：会议多、文件多。",
+            "about_person": member_of_county(world).pk,
+            "is_anonymous": "on",
+            "submitter_name": "不该留名",
+        },
+    )
+    assert "匿名（背靠背）意见不能填写提出人姓名和联系方式" in response.content.decode()
+    assert not Opinion.objects.exists()
+    response = office.post(
+        f"/opinions/units/{world.county_a.code}/add/",
+        {
+            "channel": "upper_inspection",
+            "category": "formalism",
+            "received_on": "2014-04-02",
+            "text": "巡视组反馈：会议多、文件多。",
+            "about_person": member_of_county(world).pk,
+            "is_anonymous": "on",
+        },
+        follow=True,
+    )
+    opinion = Opinion.objects.get()
+    assert opinion.receipt_display in response.content.decode()
+    assert opinion.about_person == member_of_county(world) and opinion.entered_by == world.user("office")
+
+
+def test_admin_lists_are_read_only_and_load(world, as_user):
+    client = as_user("superuser")
+    make_group(world.county_a, ["一"])
+    for model in ("studysession", "opinion", "opiniongroup", "survey", "remediation"):
+        assert client.get(f"/admin/stages/{model}/").status_code == 200, model
+    opinion = Opinion.objects.get()
+    page = client.get(f"/admin/stages/opinion/{opinion.pk}/change/")
+    assert page.status_code == 200 and "submitter_contact" not in page.content.decode()
+    assert client.get("/admin/stages/opinion/add/").status_code == 403
