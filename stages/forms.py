@@ -240,10 +240,6 @@ def _parse_threshold(text: str) -> Fraction:
         raise forms.ValidationError(_("请写成分数或百分数，如 2/3 或 66.7%。")) from exc
 
 
-def questions_text(questions: list[QuestionSpec]) -> str:
-    return "\n".join(("* " if q.counts else "") + q.text for q in questions)
-
-
 class SurveyForm(VersionedForm):
     title = forms.CharField(label=_("标题"), max_length=200)
     purpose = forms.ChoiceField(label=_("用途"), choices=SurveyPurpose.choices)

@@ -22,10 +22,6 @@ from units.choices import LEADERSHIP_ROLES, PostRole
 from units.models import Post, Unit
 
 
-def is_office(scope: AccessScope, path: str) -> bool:
-    return scope.can_manage(path)
-
-
 def sees_identity(scope: AccessScope, unit_path: str) -> bool:
     """Whether the named submitter's name and contact may be shown: office of the unit only."""
     return scope.can_manage(unit_path)

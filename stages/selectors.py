@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime
 import unicodedata
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -23,12 +23,14 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
+from campaign import clock
 from campaign.models import Campaign
 from stages.choices import (
     LIVE_STATUSES,
     GroupStatus,
     OpinionStatus,
     RemediationStatus,
+    SurveyMode,
     SurveyStatus,
 )
 from stages.models import (
@@ -45,6 +47,7 @@ from stages.models import (
     SurveyTarget,
 )
 from units.access import scope_for
+from units.choices import LEADERSHIP_ROLES
 from units.models import Person, Post, Unit
 
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -78,8 +81,6 @@ def people_of_unit(unit: Unit, on: datetime.date | None = None) -> QuerySet[Pers
 
 def leaders_of_unit(unit: Unit) -> QuerySet[Post]:
     """Current 班子 posts of the unit, for choosing who claims an opinion group."""
-    from units.choices import LEADERSHIP_ROLES
-
     return (
         Post.objects.active()
         .filter(unit=unit, role__in=LEADERSHIP_ROLES)
@@ -352,9 +353,6 @@ def survey_for_answering(*, public_key: str | None = None, token: str | None = N
 
 def open_public_surveys(unit: Unit) -> list[Survey]:
     """Public-link surveys evaluating this unit that are open now."""
-    from campaign import clock
-    from stages.choices import SurveyMode
-
     now = clock.now()
     return list(
         Survey.objects.filter(
@@ -662,7 +660,3 @@ def unit_summary(unit: Unit, campaign: Campaign | None = None) -> dict[str, Any]
         "progress": progress,
         "satisfaction": sorted(satisfaction.values(), key=lambda s: s.computed_at, reverse=True),
     }
-
-
-def category_counts(opinions: QuerySet[Opinion]) -> Counter[str]:
-    return Counter(dict(opinions.order_by().values_list("category").annotate(n=Count("pk"))))

@@ -32,6 +32,7 @@ from campaign.views import render_history
 from stages import exports, ratelimit, rules, selectors, services
 from stages.choices import (
     GroupStatus,
+    JobKinds,
     OpinionCategory,
     OpinionChannel,
     OpinionStatus,
@@ -307,7 +308,7 @@ def opinion_import(request: HttpRequest, code: str) -> HttpResponse:
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Progress and report of an opinion import or a large sorting run (only for who started it)."""
     job = job_get_own(request.user, pk)
-    titles = {"opinions_import": _("导入意见"), "opinions_grouping": _("梳理意见（梳辫子）")}
+    titles = {JobKinds.OPINIONS_IMPORT: _("导入意见"), JobKinds.OPINIONS_GROUPING: _("梳理意见（梳辫子）")}
     if job.kind not in titles:
         raise Http404
     return render(request, "stages/job.html", {"job": job, "title": titles[job.kind]})
