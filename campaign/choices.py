@@ -8,6 +8,8 @@ class JobKind(models.TextChoices):
     POSTS_IMPORT = "posts_import", _("导入职务")
     LEDGER_IMPORT = "rectification_ledger_import", _("导入整改台账进展")
     LEDGER_EXPORT = "rectification_ledger_export", _("导出整改台账")
+    OPINIONS_IMPORT = "opinions_import", _("导入群众意见")
+    OPINIONS_GROUPING = "opinions_grouping", _("意见归类（梳辫子）")
 
 
 class JobStatus(models.TextChoices):

@@ -283,6 +283,11 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Public pages (opinions, receipts, surveys) are rate-limited through the cache: set CACHE_URL
+# (Redis) in production so the limits hold across web workers. Behind the office's proxy, trust
+# its X-Forwarded-For so each citizen has his own allowance.
+STAGES_TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", PRODUCTION)
+
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if env_str("CACHE_URL", ""):
     CACHES = {

@@ -92,15 +92,15 @@ class ItemCreateSerializer(serializers.Serializer):
     priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.NORMAL)
 
 
-class VersionSerializer(serializers.Serializer):
+class RectificationVersionSerializer(serializers.Serializer):
     version = serializers.IntegerField(help_text=_("读取时的版本号，防止覆盖他人的修改"))
 
 
-class OpinionSerializer(VersionSerializer):
+class SignOffOpinionSerializer(RectificationVersionSerializer):
     opinion = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ReasonSerializer(VersionSerializer):
+class ReasonSerializer(RectificationVersionSerializer):
     reason = serializers.CharField()
 
 
@@ -169,23 +169,23 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         services.item_report_progress(actor=request.user, item=item, text=data["text"])
         return Response(self._read(item))
 
-    @extend_schema(request=OpinionSerializer, responses=ItemSerializer)
+    @extend_schema(request=SignOffOpinionSerializer, responses=ItemSerializer)
     @action(detail=True, methods=["post"], url_path="request-close")
     def request_close(self, request: Request, pk: str) -> Response:
         """申请销号."""
         item = self.get_object()
-        data = self._valid(OpinionSerializer, request.data)
+        data = self._valid(SignOffOpinionSerializer, request.data)
         services.item_request_close(
             actor=request.user, item=item, version=data["version"], note=data["opinion"]
         )
         return Response(self._read(item))
 
-    @extend_schema(request=OpinionSerializer, responses=ItemSerializer)
+    @extend_schema(request=SignOffOpinionSerializer, responses=ItemSerializer)
     @action(detail=True, methods=["post"], url_path="sign-off")
     def sign_off(self, request: Request, pk: str) -> Response:
         """销号 (督导组 or an upper office)."""
         item = self.get_object()
-        data = self._valid(OpinionSerializer, request.data)
+        data = self._valid(SignOffOpinionSerializer, request.data)
         services.item_sign_off(
             actor=request.user, item=item, version=data["version"], opinion=data["opinion"]
         )
@@ -238,7 +238,7 @@ class PlanSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ReviewSerializer(VersionSerializer):
+class ReviewSerializer(RectificationVersionSerializer):
     approve = serializers.BooleanField()
     opinion = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -254,11 +254,11 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             selectors.plans_visible_to(self.request.user).select_related("unit").order_by("unit_path", "pk")
         )
 
-    @extend_schema(request=VersionSerializer, responses=PlanSerializer)
+    @extend_schema(request=RectificationVersionSerializer, responses=PlanSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str) -> Response:
         plan = self.get_object()
-        serializer = VersionSerializer(data=request.data)
+        serializer = RectificationVersionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.plan_submit(actor=request.user, plan=plan, version=serializer.validated_data["version"])
         return Response(PlanSerializer(self.get_queryset().get(pk=plan.pk)).data)

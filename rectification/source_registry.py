@@ -104,6 +104,18 @@ def overridden(*extra: SourceProvider) -> Iterator[None]:
         _providers = saved
 
 
+@contextmanager
+def exclusively(*only: SourceProvider) -> Iterator[None]:
+    """Tests: only these providers are registered inside the block."""
+    global _providers
+    saved = dict(providers())
+    _providers = {p.kind: p for p in only}
+    try:
+        yield
+    finally:
+        _providers = saved
+
+
 def _answered(kind: str) -> Exists:
     from rectification.models import ItemSource
 

@@ -163,6 +163,7 @@ def test_gate_evaluation_for_a_whole_subtree_costs_a_fixed_number_of_queries(
     with (
         gates.registered("study_sessions_min", posts_at_least),
         gates.registered("talks_complete", posts_at_least),
+        gates.registered("opinion_groups_claimed", None),
         django_assert_max_num_queries(5),
     ):
         checks = gate_checks_for_subtree(staged.campaign, w.county_a)

@@ -104,6 +104,13 @@ def test_token_login_for_api_clients(world, client):
     assert listing.status_code == 200 and listing.json()["count"] == 5
 
 
+def _stage_one_counts():
+    from stages.models import Opinion, OpinionGroup, Remediation, StudySession, Survey, SurveyResponse
+
+    models = [StudySession, Opinion, OpinionGroup, Survey, SurveyResponse, Remediation]
+    return [m.objects.count() for m in models] + [m.history.count() for m in models]
+
+
 def test_demo_is_believable_and_rerunning_changes_nothing(client):
     quiet = io.StringIO()
     call_command("seed_demo", stdout=quiet)
@@ -116,6 +123,7 @@ def test_demo_is_believable_and_rerunning_changes_nothing(client):
     history = [Unit.history.count(), Person.history.count(), Post.history.count()]
     stage_models = [StageCalendar, WindowOverride, UnitStage, StageEvent, Gate, LookBack]
     stage_rows = [(m.objects.count(), m.history.count()) for m in stage_models]
+    stage_one = _stage_one_counts()
     call_command("seed_demo", stdout=quiet)
     assert [
         Unit.objects.count(),
@@ -125,6 +133,7 @@ def test_demo_is_believable_and_rerunning_changes_nothing(client):
     ] == counts
     assert [Unit.history.count(), Person.history.count(), Post.history.count()] == history
     assert [(m.objects.count(), m.history.count()) for m in stage_models] == stage_rows
+    assert _stage_one_counts() == stage_one
     assert {"濮阳市", "许昌市", "清丰县", "魏都区"} <= set(Unit.objects.values_list("name", flat=True))
     assert Unit.objects.filter(kind="village").count() + Unit.objects.filter(kind="community").count() >= 20
     for username in ("office", "supervisor", "principal", "member", "village", "province_office"):
@@ -135,6 +144,13 @@ def test_demo_is_believable_and_rerunning_changes_nothing(client):
     assert "河南省" in tree
     province = client.get("/units/410000/").content.decode()
     assert "濮阳市" in province and "许昌市" in province and "省委第一督导组" in province
+    # Stage 1: the printed receipt code shows a published answer; one township is below 2/3.
+    from stages.models import Remediation
+
+    assert stage_one[1] >= 40 and Remediation.objects.filter(status="open").count() == 1
+    receipt = next(line for line in quiet.getvalue().splitlines() if "意见回执码" in line).split()[-1]
+    client.logout()
+    assert "一次性告知单" in client.get(receipt).content.decode()
     _demo_stages_are_believable(client)
 
 

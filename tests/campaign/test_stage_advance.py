@@ -116,11 +116,12 @@ def test_a_condition_without_evaluator_does_not_block_and_says_so(staged):
     services.gate_create(
         actor=root_admin(), campaign=staged.campaign, stage=Stage.STUDY, condition="opinion_groups_claimed"
     )
-    state = staged.advance(staged.world.town_a)
-    checks = gates.evaluate(staged.campaign, [state])[state.unit_id]
-    pending = [c for c in checks if c.key == "opinion_groups_claimed"]
-    assert pending[0].state == gates.PENDING and "尚未启用" in pending[0].detail
-    assert staged.advance(staged.world.town_a).stage == Stage.CRITICISM
+    with gates.registered("opinion_groups_claimed", None):  # as before stage 1's app registers it
+        state = staged.advance(staged.world.town_a)
+        checks = gates.evaluate(staged.campaign, [state])[state.unit_id]
+        pending = [c for c in checks if c.key == "opinion_groups_claimed"]
+        assert pending[0].state == gates.PENDING and "尚未启用" in pending[0].detail
+        assert staged.advance(staged.world.town_a).stage == Stage.CRITICISM
 
 
 def test_only_an_office_over_the_unit_may_advance(staged):

@@ -79,7 +79,14 @@ def test_two_items_may_answer_one_source_and_both_must_go(rect, world):
     assert unanswered_ids(world.county_a) == {problem.pk}
 
 
-def test_links_are_checked(rect, world):
+@pytest.fixture
+def only_pointed():
+    """These tests are about the registry itself: run them with its own provider only."""
+    with source_registry.exclusively(source_registry.provider_for(POINTED)):
+        yield
+
+
+def test_links_are_checked(rect, world, only_pointed):
     mine = pointed(rect, world.county_a, "本县问题")
     theirs = pointed(rect, world.county_b, "乙县问题", actor="city_office")
     item = rect.item(sources=[(POINTED, mine.pk)])
@@ -115,7 +122,7 @@ class OpinionStub(PointedProblemProvider):
         return super().sources_for_units(units).filter(text__startswith="意见")
 
 
-def test_any_registered_provider_is_counted(rect, world, django_assert_num_queries):
+def test_any_registered_provider_is_counted(rect, world, django_assert_num_queries, only_pointed):
     county = world.county_a
     opinion = pointed(rect, county, "意见：办事难")
     with source_registry.overridden(OpinionStub()):

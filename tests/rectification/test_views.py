@@ -62,8 +62,9 @@ def pinned(client, url, n, django_assert_max_num_queries):
         ("worklist", "supervisor", "/rectification/", 7),
         # session, user, scope, unit, ancestors, count, page
         ("upper help", "city_office", "/rectification/units/C01/upper-help/", 7),
-        # session, user, scope, unit, ancestors, per provider: count + first rows, pointed problems
-        ("sources", "office", "/rectification/units/A00/sources/", 8),
+        # session, user, scope, unit, ancestors, pointed problems, per provider (pointed, material
+        # problems, opinion groups, loose opinions): count + first rows when there are any
+        ("sources", "office", "/rectification/units/A00/sources/", 14),
         # session, user, scope, unit, ancestors, rules
         ("rules", "office", "/rectification/units/A00/rules/", 6),
         # session, user, scope, count, page
