@@ -238,3 +238,15 @@ def seed(ctx: DemoContext) -> None:
             services.material_save_draft(
                 actor=discipline_user, material=material, content=content, version=material.version
             )
+
+
+# --- stage two around the meeting (materials/meeting_demo.py) ---------------------------------
+
+_seed_materials = seed
+
+
+def seed(ctx: DemoContext) -> None:  # type: ignore[no-redef]
+    from materials import meeting_demo
+
+    _seed_materials(ctx)
+    meeting_demo.seed(ctx)

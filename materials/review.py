@@ -19,6 +19,7 @@ from typing import Any, Protocol
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from campaign import clock
@@ -68,6 +69,15 @@ HANDLERS: dict[str, SubjectHandler] = {}
 
 def register_subject(kind: str, handler: SubjectHandler) -> None:
     HANDLERS[kind] = handler
+
+
+def subject_url(review: Review) -> str:
+    """Where the subject of ``review`` is read and decided; a handler may define
+    ``subject_url(review)``, otherwise the subject is a material. No query."""
+    handler = HANDLERS.get(review.subject_kind)
+    if handler is not None and hasattr(handler, "subject_url"):
+        return handler.subject_url(review)
+    return reverse("materials:detail", args=[review.subject_id])
 
 
 def _person_name(user: Any) -> str:

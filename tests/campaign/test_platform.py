@@ -104,23 +104,33 @@ def test_token_login_for_api_clients(world, client):
 
 
 def test_demo_is_believable_and_rerunning_changes_nothing(client):
+    from materials.meeting_models import Meeting, MeetingCriticism, StageEvent, Talk
+
     quiet = io.StringIO()
     call_command("seed_demo", stdout=quiet)
+    stage_two = [Talk, Meeting, MeetingCriticism, StageEvent]
     counts = [
         Unit.objects.count(),
         Person.objects.count(),
         Post.objects.count(),
         Organization.objects.count(),
+        *[model.objects.count() for model in stage_two],
     ]
-    history = [Unit.history.count(), Person.history.count(), Post.history.count()]
+    history = [Unit.history.count(), Person.history.count(), Post.history.count(), Talk.history.count()]
     call_command("seed_demo", stdout=quiet)
     assert [
         Unit.objects.count(),
         Person.objects.count(),
         Post.objects.count(),
         Organization.objects.count(),
+        *[model.objects.count() for model in stage_two],
     ] == counts
-    assert [Unit.history.count(), Person.history.count(), Post.history.count()] == history
+    assert [
+        Unit.history.count(),
+        Person.history.count(),
+        Post.history.count(),
+        Talk.history.count(),
+    ] == history
     assert {"濮阳市", "许昌市", "清丰县", "魏都区"} <= set(Unit.objects.values_list("name", flat=True))
     assert Unit.objects.filter(kind="village").count() + Unit.objects.filter(kind="community").count() >= 20
     for username in ("office", "supervisor", "principal", "member", "village", "province_office"):
