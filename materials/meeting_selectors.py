@@ -11,7 +11,6 @@ Gates (each takes a list of units and answers ``{unit_id: bool}`` in a fixed num
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -358,13 +357,6 @@ def unit_rows(units: list[Unit]) -> list[UnitRow]:
     return rows
 
 
-def latest_briefing_by_meeting(meeting_ids: list[int]) -> dict[int, Briefing]:
-    found: dict[int, Briefing] = {}
-    for briefing in Briefing.objects.filter(meeting_id__in=meeting_ids).order_by("held_on", "pk"):
-        found[briefing.meeting_id] = briefing
-    return found
-
-
 def briefings_of(meeting: Meeting) -> list[Briefing]:
     return list(meeting.briefings.order_by("held_on", "pk"))
 
@@ -380,12 +372,3 @@ def is_filing_office(user: Any, unit: Unit) -> bool:
         return True
     area = filing_office_area(unit)
     return area is not None and scope.reaches(area.path, roles=[Role.OFFICE])
-
-
-def attendees_by_meeting(meeting_ids: list[int]) -> dict[int, list[Any]]:
-    from materials.meeting_models import MeetingAttendee
-
-    found: dict[int, list[Any]] = defaultdict(list)
-    for attendee in MeetingAttendee.objects.filter(meeting_id__in=meeting_ids).select_related("person"):
-        found[attendee.meeting_id].append(attendee)
-    return found

@@ -374,6 +374,20 @@ def test_api_records_confirms_and_reports_coverage(world, client):
     )
     assert created.status_code == 201, created.content
     talk = created.json()
+    corrected = client.put(
+        f"/api/talks/{talk['id']}/",
+        {
+            "version": talk["version"],
+            "held_on": "2014-06-17",
+            "own_problems": "a2",
+            "other_problems": "b",
+            "body_problems": "c",
+            "meeting_points": "d",
+        },
+        content_type="application/json",
+    )
+    assert corrected.status_code == 200 and corrected.json()["own_problems"] == "a2"
+    talk = corrected.json()
     coverage = client.get(f"/api/talks/coverage/?unit={world.county_a.code}").json()
     assert coverage["total"] == 3 and coverage["done"] == 0
     assert {t["state"] for t in coverage["talks"]} == {"recorded", "missing"}
