@@ -631,3 +631,29 @@ def test_the_first_batch_holds_no_meeting_here(world):
     user = user_of(make_post(world.province, role="principal", title="省委书记").person)
     with pytest.raises(ValidationError, match="第一批"):
         svc.meeting_start(actor=user, campaign=world.campaign, unit=world.province)
+
+
+def test_meeting_chains_are_installed_once_and_not_overwritten():
+    from django.apps import apps
+
+    from materials.meeting_chains import install
+    from materials.models import ChainRule, ChainStep, ChainTemplate
+
+    plan = ChainTemplate.objects.get(code="meeting_plan_l2")
+    assert list(plan.steps.order_by("order").values_list("name", "reviewer_rule", "rule_level")) == [
+        ("市委督导组审核方案", "supervision_group", 2),
+        ("市委活动办审核方案", "office", 2),
+    ]
+    step = ChainStep.objects.get(template=plan, order=1)
+    step.time_limit_days = 9  # an office's edit
+    step.save()
+    counts = (ChainTemplate.objects.count(), ChainStep.objects.count(), ChainRule.objects.count())
+    assert install(apps) == 0
+    assert (ChainTemplate.objects.count(), ChainStep.objects.count(), ChainRule.objects.count()) == counts
+    step.refresh_from_db()
+    assert step.time_limit_days == 9
+    assert set(
+        ChainTemplate.objects.filter(subject_kind__in=["meeting_plan", "criticism_list"]).values_list(
+            "code", flat=True
+        )
+    ) == {f"{kind}_l{level}" for kind in ("meeting_plan", "criticism") for level in (1, 2, 3)}
