@@ -9,28 +9,17 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from campaign import clock
 from campaign.choices import LookBackStatus, StageStatus, Verdict
 from campaign.models import LookBack, StageCalendar, UnitStage, WindowOverride
 from campaign.windows import CalendarBook
-from supervision.sweeps import Due, deadline_threshold
-from units.choices import PostRole
-from units.models import Post
+from supervision.sweeps import Due, deadline_threshold, end_of_day
+from units.selectors import principal_user_of
 
 SOON = datetime.timedelta(days=3)
-
-
-def _end_of(day: datetime.date) -> datetime.datetime:
-    return datetime.datetime.combine(day, datetime.time(23, 59), tzinfo=clock.now().tzinfo)
-
-
-def _principal_user() -> Subquery:
-    principal = Post.objects.active(clock.today()).filter(unit=OuterRef("unit"), role=PostRole.PRINCIPAL)
-    return Subquery(principal.values("person__user_id")[:1])
 
 
 class StageWindowsEnding:
@@ -40,7 +29,7 @@ class StageWindowsEnding:
     def due(self, now: datetime.datetime) -> Iterator[Due]:
         states = (
             UnitStage.objects.filter(status=StageStatus.IN_PROGRESS)
-            .annotate(principal_user=_principal_user())
+            .annotate(principal_user=principal_user_of(OuterRef("unit")))
             .filter(principal_user__isnull=False)
             .select_related("unit")
             .order_by("campaign_id", "pk")
@@ -58,7 +47,7 @@ class StageWindowsEnding:
             current = next((w for w in windows if w.stage == state.stage), None)
             if current is None:
                 continue
-            due_at = _end_of(current.end)
+            due_at = end_of_day(current.end)
             threshold = deadline_threshold(due_at, now, SOON)
             if threshold is None:
                 continue
@@ -82,14 +71,14 @@ class LookBackOrdersDue:
             LookBack.objects.filter(
                 verdict=Verdict.RECTIFY, status=LookBackStatus.OPEN, due_date__lte=(now + SOON).date()
             )
-            .annotate(principal_user=_principal_user())
+            .annotate(principal_user=principal_user_of(OuterRef("unit")))
             .filter(principal_user__isnull=False)
             .select_related("unit")
             .order_by("pk")
         )
         for order in orders.iterator(chunk_size=2000):
             assert order.due_date is not None
-            due_at = _end_of(order.due_date)
+            due_at = end_of_day(order.due_date)
             yield Due(
                 object_key=f"lookback:{order.pk}",
                 threshold=deadline_threshold(due_at, now, SOON) or "due_soon",

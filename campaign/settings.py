@@ -245,6 +245,13 @@ SPECTACULAR_SETTINGS = {
         "LevelEnum": "units.choices.Level",
         "MaterialKindEnum": "materials.choices.MaterialKind",
         "StepKindEnum": "materials.choices.StepKind",
+        "HalfDayEnum": "materials.meeting_choices.HalfDay",
+        "TalkStatusEnum": "materials.meeting_choices.TalkStatus",
+        "CriticismListStatusEnum": "materials.meeting_choices.CriticismListStatus",
+        "MeetingStatusEnum": "materials.meeting_choices.MeetingStatus",
+        "BriefingStatusEnum": "materials.meeting_choices.BriefingStatus",
+        "ReportStatusEnum": "materials.meeting_choices.ReportStatus",
+        "StageDecisionEnum": "materials.meeting_choices.StageDecision",
     },
 }
 

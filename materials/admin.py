@@ -127,3 +127,60 @@ class ReviewActionAdmin(ReadOnlyAdmin):
     list_filter = ["kind"]
     scope_path_field = "review__unit_path"
     scope_unit_field = "review__unit_id"
+
+
+# --- 谈心谈话, 拟批评意见, meetings, 通报会, 专题报告: read-only, they change through their services --------
+
+from materials.meeting_models import (  # noqa: E402
+    Briefing,
+    CriticismList,
+    Meeting,
+    MeetingCriticism,
+    MeetingEvent,
+    MeetingReport,
+    Talk,
+)
+
+
+@admin.register(Talk)
+class TalkAdmin(ReadOnlyAdmin):
+    list_display = ["unit", "held_on", "party_a", "party_b", "group", "status"]
+    list_filter = ["status"]
+    search_fields = ["unit__name", "party_a__name", "party_b__name"]
+
+
+@admin.register(CriticismList)
+class CriticismListAdmin(ReadOnlyAdmin):
+    list_display = ["unit", "person", "status"]
+    list_filter = ["status"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(ReadOnlyAdmin):
+    list_display = ["unit", "kind", "number", "status", "held_start", "held_end", "rating"]
+    list_filter = ["kind", "status", "rating"]
+    search_fields = ["unit__name"]
+
+
+@admin.register(MeetingCriticism)
+class MeetingCriticismAdmin(ReadOnlyAdmin):
+    list_display = ["pk", "meeting", "target", "critic", "is_active"]
+    search_fields = ["content", "target__name"]
+
+
+@admin.register(Briefing)
+class BriefingAdmin(ReadOnlyAdmin):
+    list_display = ["unit", "held_on", "respondents", "satisfied", "status"]
+    list_filter = ["status"]
+
+
+@admin.register(MeetingReport)
+class MeetingReportAdmin(ReadOnlyAdmin):
+    list_display = ["unit", "due_date", "status", "submitted_at", "filed_at"]
+    list_filter = ["status"]
+
+
+@admin.register(MeetingEvent)
+class StageEventAdmin(ReadOnlyAdmin):
+    list_display = ["subject", "subject_id", "action", "actor_name", "created_at"]
+    list_filter = ["subject", "action"]

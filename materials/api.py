@@ -152,6 +152,8 @@ class InboxSerializer(serializers.ModelSerializer):
     step = serializers.CharField(source="step.name")
     step_kind = serializers.CharField(source="step.kind")
     material = serializers.IntegerField(source="step.review.subject_id")
+    subject_kind = serializers.CharField(source="step.review.subject_kind")
+    subject_url = serializers.CharField(source="step.review.get_subject_url")
     title = serializers.CharField(source="step.review.title")
     unit = serializers.CharField(source="step.review.unit.name")
     author = serializers.CharField(source="step.review.author.name")
@@ -165,6 +167,8 @@ class InboxSerializer(serializers.ModelSerializer):
             "step",
             "step_kind",
             "material",
+            "subject_kind",
+            "subject_url",
             "title",
             "unit",
             "author",
@@ -300,3 +304,8 @@ routes = [
     ("review-steps", ReviewStepViewSet, "review-step"),
     ("chain-templates", ChainTemplateViewSet, "chain-template"),
 ]
+
+# 谈心谈话, 拟批评意见, meetings and their criticisms, 通报会, 专题报告 (materials/meeting_api.py).
+from materials.meeting_api import routes as meeting_routes  # noqa: E402
+
+routes += meeting_routes

@@ -7,4 +7,5 @@ class MaterialsConfig(AppConfig):
     verbose_name = _("对照检查材料")
 
     def ready(self) -> None:
-        from materials import services  # noqa: F401  registers the material handler with the engine
+        # Register the subject handlers with the review engine: materials, meeting plans, 拟批评意见.
+        from materials import meeting_services, services, talk_services  # noqa: F401

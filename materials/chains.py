@@ -23,6 +23,8 @@ opens, so a post that changes mid-review is honoured.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -221,27 +223,46 @@ def area_title(area: Unit | None, level: int | None = None) -> str:
     return _("%(name)s党组织") % {"name": area.name}
 
 
-def _supervisors(subject: Subject, level: int) -> tuple[list[Person], str]:
-    """Members of the 督导组 of ``level`` sent to the unit or to the nearest unit above it."""
-    today = clock.today()
-    assignments = (
-        SupervisionAssignment.objects.active(today)
-        .filter(
-            unit__path__in=list(subject.lineage),
-            group__unit__level=level,
-            group__unit__category=UnitCategory.TERRITORIAL,
-        )
-        .select_related("unit")
-        .order_by("-unit__depth")
+def supervision_groups_for(units: Iterable[Unit], levels: dict[int, int]) -> dict[int, list[int]]:
+    """For each unit, the ids of the 督导组 set up at level ``levels[unit.pk]`` that are sent to the
+    unit or, failing that, to its nearest ancestor that has one. One query for any number of units."""
+    units = list(units)
+    if not units:
+        return {}
+    paths = {u.path[: i * Unit.steplen] for u in units for i in range(1, u.depth + 1)}
+    assignments = SupervisionAssignment.objects.active(clock.today()).filter(
+        group__unit__level__in=set(levels.values()), group__unit__category=UnitCategory.TERRITORIAL
     )
-    nearest = [a for a in assignments if a.unit.depth == assignments[0].unit.depth] if assignments else []
-    group_ids = [a.group_id for a in nearest]
-    seats = list(
-        OrgMembership.objects.active(today)
-        .filter(organization_id__in=group_ids)
+    if len(paths) <= 500:  # otherwise every assignment of those levels: there are few of them
+        assignments = assignments.filter(unit__path__in=paths)
+    sent: dict[tuple[str, int], set[int]] = defaultdict(set)
+    for group_id, path, level in assignments.values_list("group_id", "unit__path", "group__unit__level"):
+        sent[(path, level)].add(group_id)
+    found: dict[int, list[int]] = {}
+    for unit in units:
+        found[unit.pk] = []
+        for depth in range(unit.depth, 0, -1):
+            groups = sent.get((unit.path[: depth * Unit.steplen], levels[unit.pk]))
+            if groups:
+                found[unit.pk] = sorted(groups)
+                break
+    return found
+
+
+def group_seats(group_ids: Iterable[int]) -> list[OrgMembership]:
+    """Active seats of these groups with their people and organisations, 组长 first. One query."""
+    return list(
+        OrgMembership.objects.active(clock.today())
+        .filter(organization_id__in=list(group_ids))
         .select_related("person", "organization")
         .order_by("role", "person__name")
     )
+
+
+def _supervisors(subject: Subject, level: int) -> tuple[list[Person], str]:
+    """Members of the 督导组 of ``level`` sent to the unit or to the nearest unit above it."""
+    group_ids = supervision_groups_for([subject.unit], {subject.unit.pk: level})[subject.unit.pk]
+    seats = group_seats(group_ids)
     names = sorted({m.organization.name for m in seats})
     label = "、".join(names) if names else _("%(level)s级督导组") % {"level": Level(level).label}
     return [m.person for m in seats], label

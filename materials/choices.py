@@ -21,6 +21,7 @@ class SubjectKind(models.TextChoices):
     MATERIAL = "material", _("对照检查材料")
     MEETING_PLAN = "meeting_plan", _("民主生活会方案")
     RECTIFICATION_PLAN = "rectification_plan", _("整改方案")
+    CRITICISM_LIST = "criticism_list", _("拟批评意见")
 
 
 class StepKind(models.TextChoices):

@@ -296,3 +296,15 @@ def _first_resolvable(step: ReviewStep) -> Person:
     people = engine.resolve(step.template_step, subject).people
     assert people, step
     return people[0]
+
+
+# --- stage two around the meeting (materials/meeting_demo.py) ---------------------------------
+
+_seed_materials = seed
+
+
+def seed(ctx: DemoContext) -> None:  # type: ignore[no-redef]
+    from materials import meeting_demo
+
+    _seed_materials(ctx)
+    meeting_demo.seed(ctx)

@@ -178,6 +178,12 @@ class Review(UnitRecord):
     def __str__(self) -> str:
         return self.title
 
+    def get_subject_url(self) -> str:
+        """The page where a reviewer reads the subject (each subject kind names its own)."""
+        from materials.review import subject_url
+
+        return subject_url(self.subject_kind, self.subject_id)
+
 
 class ReviewStep(models.Model):
     """A step of one round of a review.
@@ -449,3 +455,20 @@ class MaterialGroupObjectPermission(GroupObjectPermissionBase):
 
     class Meta(GroupObjectPermissionBase.Meta):
         verbose_name = _("材料组对象权限")
+
+
+# --- stage two around the meeting: 谈心谈话, 拟批评意见, 民主生活会, 通报会, 专题报告 ---------------
+# The models live in materials/meeting_models.py; importing them here registers them with the app.
+from materials.meeting_models import (  # noqa: E402, F401
+    Briefing,
+    CriticismList,
+    Meeting,
+    MeetingAttendee,
+    MeetingCriticism,
+    MeetingEvent,
+    MeetingReport,
+    MeetingStatement,
+    PartyMemberAppraisal,
+    PlannedCriticism,
+    Talk,
+)

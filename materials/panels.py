@@ -72,3 +72,39 @@ def public_sections(unit: Unit) -> list[Panel]:
             anchor="materials",
         )
     ]
+
+
+# --- 谈心谈话 and the meeting: a second panel beside the materials one ------------------------
+
+from materials.meeting_choices import MeetingKind  # noqa: E402
+from materials.meeting_selectors import current_meetings  # noqa: E402
+from materials.talk_selectors import meeting_kind_for, requires_talks, talk_coverage  # noqa: E402
+
+_materials_panels = unit_panels
+
+
+def meeting_panels(request: HttpRequest, unit: Unit) -> list[Panel]:
+    """谈心谈话 coverage, the meeting and its 专题报告: six queries for the coverage, one for the meeting."""
+    kind = meeting_kind_for(unit)
+    if kind is None:
+        return []
+    return [
+        Panel(
+            title=_("谈心谈话和民主生活会") if kind == MeetingKind.DEMOCRATIC_LIFE else _("组织生活会"),
+            template="materials/_meeting_panel.html",
+            context={
+                "unit": unit,
+                "coverage": talk_coverage([unit])[unit.pk] if requires_talks(unit) else None,
+                "meeting": current_meetings([unit]).get(unit.pk),
+                "kind_label": MeetingKind(kind).label,
+                "can_oversee": scope_for(request.user).reaches(
+                    unit.path, roles=["office", "supervisor", "oversight", "principal"]
+                ),
+            },
+            anchor="meetings",
+        )
+    ]
+
+
+def unit_panels(request: HttpRequest, unit: Unit) -> list[Panel]:  # type: ignore[no-redef]
+    return _materials_panels(request, unit) + meeting_panels(request, unit)

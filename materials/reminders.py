@@ -5,12 +5,17 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 
+from django.db.models import OuterRef
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from materials.choices import StepState
+from materials.meeting_choices import ReportStatus
+from materials.meeting_models import MeetingReport
 from materials.models import ReviewStep, ReviewStepReviewer
 from materials.review import subject_url
-from supervision.sweeps import Due, UrgeTarget, deadline_threshold
+from supervision.sweeps import Due, UrgeTarget, deadline_threshold, end_of_day
+from units.selectors import principal_user_of
 
 
 class ReviewStepsDue:
@@ -54,7 +59,35 @@ class ReviewStepsDue:
         )
 
 
-RULES = [ReviewStepsDue()]
+class MeetingReportsDue:
+    """专题报告 is due 15 days after the meeting [002] 九: its unit's principal is reminded until sent."""
+
+    name = "meeting_report"
+    label = _("专题报告报送提醒")
+    soon = datetime.timedelta(days=3)
+
+    def due(self, now: datetime.datetime) -> Iterator[Due]:
+        rows = (
+            MeetingReport.objects.filter(status=ReportStatus.DRAFT, due_date__lte=(now + self.soon).date())
+            .annotate(recipient=principal_user_of(OuterRef("unit")))
+            .filter(recipient__isnull=False)
+            .values_list("pk", "meeting_id", "recipient", "due_date", "unit__name")
+            .order_by("pk")
+        )
+        for pk, meeting_id, user_id, due_date, unit_name in rows.iterator(chunk_size=2000):
+            due_at = end_of_day(due_date)
+            yield Due(
+                object_key=f"meeting_report:{pk}",
+                threshold=deadline_threshold(due_at, now, self.soon) or "due_soon",
+                recipients=(user_id,),
+                title=_("%(unit)s民主生活会专题报告，报送期限%(due)s")
+                % {"unit": unit_name, "due": f"{due_date:%m-%d}"},
+                url=reverse("materials:report", args=[meeting_id]),
+                due_at=due_at,
+            )
+
+
+RULES = [ReviewStepsDue(), MeetingReportsDue()]
 
 
 def _review_step(step_id: int) -> UrgeTarget | None:

@@ -19,6 +19,7 @@ from typing import Any, Protocol
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from campaign import clock
@@ -71,11 +72,11 @@ def register_subject(kind: str, handler: SubjectHandler) -> None:
 
 
 def subject_url(subject_kind: str, subject_id: int) -> str:
-    """Where a subject is read and acted on; each handler may say, materials always can."""
+    """Where a subject is read and decided: its handler's ``url(subject_id)``, else a material. No query."""
     handler = HANDLERS.get(subject_kind)
     if handler is not None and hasattr(handler, "url"):
         return handler.url(subject_id)
-    return ""
+    return reverse("materials:detail", args=[subject_id])
 
 
 def _person_name(user: Any) -> str:

@@ -8,6 +8,8 @@ from typing import Any
 from django.db.models import QuerySet
 from django.urls import reverse
 
+from materials.meeting_models import MeetingCriticism
+from materials.meeting_selectors import meeting_criticisms
 from materials.models import MaterialProblem
 from rectification.source_registry import SourceInfo, SourceProvider
 
@@ -35,4 +37,27 @@ class MaterialProblems(SourceProvider):
         return {row.pk: self.info(row) for row in rows}
 
 
-providers = [MaterialProblems()]
+class MeetingCriticisms(SourceProvider):
+    """Criticisms received at the 专题民主生活会: stage three answers each one [001]."""
+
+    kind = "meeting_criticism"
+    unit_field = "unit_id"
+
+    def sources_for_units(self, units: Iterable[Any]) -> QuerySet:
+        return meeting_criticisms([unit.pk for unit in units])
+
+    def info(self, row: MeetingCriticism) -> SourceInfo:
+        return SourceInfo(
+            kind=self.kind,
+            id=row.pk,
+            unit_id=row.unit_id,
+            label=f"{row.critic.name} → {row.target.name}：{row.content[:60]}",
+            url=reverse("materials:meeting", args=[row.meeting_id]),
+        )
+
+    def describe(self, ids: Iterable[int]) -> dict[int, SourceInfo]:
+        rows = MeetingCriticism.objects.filter(pk__in=list(ids)).select_related("critic", "target")
+        return {row.pk: self.info(row) for row in rows}
+
+
+providers = [MaterialProblems(), MeetingCriticisms()]

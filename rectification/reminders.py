@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 
-from django.db.models import BigIntegerField, OuterRef, Subquery
+from django.db.models import BigIntegerField, OuterRef
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,21 +13,13 @@ from django.utils.translation import gettext as _
 from campaign import clock
 from rectification.choices import WORKING_STATUSES
 from rectification.models import RectificationItem
-from supervision.sweeps import Due, UrgeTarget, deadline_threshold
+from supervision.sweeps import Due, UrgeTarget, deadline_threshold, end_of_day
 from units.choices import PostRole
 from units.models import Post
+from units.selectors import principal_user_of
 
 # "临期" is three days before the deadline, as the 台账's yellow warning.
 SOON = datetime.timedelta(days=3)
-
-
-def _end_of(day: datetime.date) -> datetime.datetime:
-    return datetime.datetime.combine(day, datetime.time(23, 59), tzinfo=clock.now().tzinfo)
-
-
-def _principal_user() -> Subquery:
-    principal = Post.objects.active(clock.today()).filter(unit=OuterRef("unit"), role=PostRole.PRINCIPAL)
-    return Subquery(principal.values("person__user_id")[:1])
 
 
 class ItemsDue:
@@ -40,7 +32,9 @@ class ItemsDue:
             RectificationItem.objects.filter(status__in=WORKING_STATUSES, deadline__lte=(now + SOON).date())
             .annotate(
                 recipient=Coalesce(
-                    "responsible_leader__user_id", _principal_user(), output_field=BigIntegerField()
+                    "responsible_leader__user_id",
+                    principal_user_of(OuterRef("unit")),
+                    output_field=BigIntegerField(),
                 )
             )
             .filter(recipient__isnull=False)
@@ -49,7 +43,7 @@ class ItemsDue:
         )
         for pk, user_id, deadline, problem, unit_name in rows.iterator(chunk_size=2000):
             assert deadline is not None  # filtered on deadline__lte
-            due_at = _end_of(deadline)
+            due_at = end_of_day(deadline)
             yield Due(
                 object_key=f"rectification_item:{pk}",
                 threshold=deadline_threshold(due_at, now, SOON) or "due_soon",

@@ -6,9 +6,9 @@ from django.http import HttpRequest
 from materials.admin import ReadOnlyAdmin
 from supervision.models import (
     Accountability,
-    Briefing,
     Notification,
     ReminderLedger,
+    ReportHearing,
     SupervisionNote,
     UnitCheck,
     Urge,
@@ -65,6 +65,6 @@ class UnitCheckAdmin(ReadOnlyAdmin):
     list_filter = ["item", "status"]
 
 
-@admin.register(Briefing)
-class BriefingAdmin(ReadOnlyAdmin):
+@admin.register(ReportHearing)
+class HearingAdmin(ReadOnlyAdmin):
     list_display = ["unit", "date", "chaired_by"]

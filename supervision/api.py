@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from supervision import selectors, services
-from supervision.models import Accountability, Briefing, Notification
+from supervision.models import Accountability, Notification, ReportHearing
 from supervision.views import urge_targets
 from units.access import scope_for
 from units.api import UnitCodeField
@@ -108,28 +108,28 @@ class AccountabilityViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, view
         )
 
 
-class BriefingSerializer(serializers.ModelSerializer):
+class HearingSerializer(serializers.ModelSerializer):
     unit = UnitCodeField()
 
     class Meta:
-        model = Briefing
+        model = ReportHearing
         fields = ["id", "unit", "date", "chaired_by", "reporters", "notes"]
         read_only_fields = ["id", "chaired_by"]
 
 
-class BriefingViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+class HearingViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     """专题听取汇报 records of units in the caller's scope."""
 
-    serializer_class = BriefingSerializer
+    serializer_class = HearingSerializer
 
     def get_queryset(self) -> Any:
         scope = scope_for(self.request.user)
-        return Briefing.objects.filter(scope.unit_q(path_field="unit_path", unit_field="unit_id")).order_by(
-            "-date"
-        )
+        return ReportHearing.objects.filter(
+            scope.unit_q(path_field="unit_path", unit_field="unit_id")
+        ).order_by("-date")
 
     def perform_create(self, serializer: serializers.BaseSerializer) -> None:
-        serializer.instance = services.briefing_record(actor=self.request.user, **serializer.validated_data)
+        serializer.instance = services.hearing_record(actor=self.request.user, **serializer.validated_data)
 
 
 class WorkItemSerializer(serializers.Serializer):
@@ -166,6 +166,6 @@ routes = [
     ("notifications", NotificationViewSet, "notification"),
     ("urges", UrgeViewSet, "urge"),
     ("accountability", AccountabilityViewSet, "accountability"),
-    ("briefings", BriefingViewSet, "briefing"),
+    ("report-hearings", HearingViewSet, "report-hearing"),
     ("supervision-groups", GroupWorkloadViewSet, "supervision-group"),
 ]

@@ -7,7 +7,7 @@ import datetime
 from campaign.audit import acting_as
 from supervision import services
 from supervision.choices import AccountabilityKind, CheckStatus, SixNotLetGo
-from supervision.models import Accountability, Briefing, SupervisionNote, UnitCheck
+from supervision.models import Accountability, ReportHearing, SupervisionNote, UnitCheck
 from units.demo import DemoContext
 from units.models import Organization, Person, Post
 
@@ -18,8 +18,8 @@ def seed(ctx: DemoContext) -> None:
     county_office = Person.objects.get(user__username="county_office").user
     supervisor = Person.objects.get(user__username="supervisor").user
 
-    if not Briefing.objects.filter(unit=county).exists():
-        services.briefing_record(
+    if not ReportHearing.objects.filter(unit=county).exists():
+        services.hearing_record(
             actor=county_office,
             unit=county,
             date=datetime.date(2014, 6, 5),

@@ -190,7 +190,7 @@ class UnitCheck(UnitRecord):
         return f"{self.unit} · {self.get_item_display()}"
 
 
-class Briefing(UnitRecord):
+class ReportHearing(UnitRecord):
     """A secretary hearing the lower organisations' report on the campaign [002] 四(一):
     "每月至少专题听取一次下级党组织负责人开展教育实践活动的汇报"."""
 
@@ -210,7 +210,7 @@ class Briefing(UnitRecord):
         verbose_name = _("专题听取汇报")
         verbose_name_plural = _("专题听取汇报")
         ordering = ["-date", "-pk"]
-        indexes = [models.Index(fields=["unit", "date"], name="supervision_briefing_month")]
+        indexes = [models.Index(fields=["unit", "date"], name="supervision_hearing_month")]
 
     def __str__(self) -> str:
         return f"{self.unit} {self.date}"

@@ -6,13 +6,13 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from campaign.pages import Panel
-from supervision.models import Accountability, Briefing
+from supervision.models import Accountability, ReportHearing
 from supervision.selectors import may_read_notes
 from units.choices import Level, UnitCategory, UnitKind
 from units.models import Unit
 
 
-def briefings_owed(unit: Unit) -> bool:
+def hearings_owed(unit: Unit) -> bool:
     """[002] 四(一): 县（区）、市直单位党委（党组）书记每月至少专题听取一次汇报."""
     return unit.kind == UnitKind.COUNTY or (unit.category == UnitCategory.DIRECT and unit.level == Level.CITY)
 
@@ -23,7 +23,7 @@ def unit_panels(request: HttpRequest, unit: Unit) -> list[Panel]:
     context = {
         "unit": unit,
         "accountability": Accountability.objects.filter(unit=unit).select_related("person")[:5],
-        "briefings": Briefing.objects.filter(unit=unit)[:3] if briefings_owed(unit) else None,
+        "hearings": ReportHearing.objects.filter(unit=unit)[:3] if hearings_owed(unit) else None,
     }
     return [
         Panel(title=_("督导"), template="supervision/_unit_panel.html", context=context, anchor="supervision")

@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from campaign.models import Campaign
-from supervision.models import Briefing
+from supervision.models import ReportHearing
 from supervision.sweeps import Due
 from units.choices import Level, PostRole, UnitCategory, UnitKind
 from units.models import Post
@@ -18,8 +18,8 @@ from units.models import Post
 REMIND_FROM_DAY = 20
 
 
-class MonthlyBriefingDue:
-    name = "monthly_briefing"
+class MonthlyHearingDue:
+    name = "monthly_hearing"
     label = _("每月专题听取汇报")
 
     def due(self, now: datetime.datetime) -> Iterator[Due]:
@@ -30,7 +30,7 @@ class MonthlyBriefingDue:
         ):
             return
         month_start = today.replace(day=1)
-        heard = Briefing.objects.filter(unit=OuterRef("unit"), date__gte=month_start, date__lte=today)
+        heard = ReportHearing.objects.filter(unit=OuterRef("unit"), date__gte=month_start, date__lte=today)
         secretaries = (
             Post.objects.active(today)
             .filter(role=PostRole.PRINCIPAL, person__user__isnull=False)
@@ -43,7 +43,7 @@ class MonthlyBriefingDue:
         )
         for unit_id, unit_name, user_id in secretaries.iterator(chunk_size=2000):
             yield Due(
-                object_key=f"briefing:{unit_id}:{month_start:%Y-%m}",
+                object_key=f"hearing:{unit_id}:{month_start:%Y-%m}",
                 threshold="periodic",
                 recipients=(user_id,),
                 title=_("%(unit)s：本月尚未专题听取下级党组织负责人开展教育实践活动的汇报")
@@ -52,4 +52,4 @@ class MonthlyBriefingDue:
             )
 
 
-RULES = [MonthlyBriefingDue()]
+RULES = [MonthlyHearingDue()]

@@ -12,7 +12,7 @@ from django.http import Http404
 
 from campaign import clock
 from campaign.apps import project_modules
-from supervision.models import Accountability, Briefing, Notification, SupervisionNote, UnitCheck
+from supervision.models import Accountability, Notification, ReportHearing, SupervisionNote, UnitCheck
 from units.access import scope_for
 from units.choices import OrgKind, Role
 from units.models import Organization, OrgMembership, SupervisionAssignment, Unit
@@ -131,5 +131,5 @@ def accountability_under(user: Any, unit: Unit) -> QuerySet[Accountability]:
     )
 
 
-def briefings_of(unit: Unit) -> QuerySet[Briefing]:
-    return Briefing.objects.filter(unit=unit).select_related("chaired_by")
+def hearings_of(unit: Unit) -> QuerySet[ReportHearing]:
+    return ReportHearing.objects.filter(unit=unit).select_related("chaired_by")

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from campaign import clock
 from campaign.services import check_version, save_validated
 from supervision.choices import CheckStatus, NotificationKind
-from supervision.models import Accountability, Briefing, Notification, SupervisionNote, UnitCheck, Urge
+from supervision.models import Accountability, Notification, ReportHearing, SupervisionNote, UnitCheck, Urge
 from units.access import require, scope_for
 from units.choices import OrgKind, Role
 from units.models import Organization, OrgMembership, Person, SupervisionAssignment, Unit
@@ -185,7 +185,9 @@ def unit_check_set(
 
 
 @transaction.atomic
-def briefing_record(*, actor: Any, unit: Unit, date: datetime.date, reporters: str, notes: str) -> Briefing:
+def hearing_record(
+    *, actor: Any, unit: Unit, date: datetime.date, reporters: str, notes: str
+) -> ReportHearing:
     """The secretary (or his office) records that he heard the lower organisations' report."""
     scope = scope_for(actor)
     principal = unit.posts.active(clock.today()).filter(role="principal").select_related("person").first()
@@ -197,7 +199,7 @@ def briefing_record(*, actor: Any, unit: Unit, date: datetime.date, reporters: s
         raise ValidationError(_("该单位没有在任的主要负责同志。"))
     if date > clock.today():
         raise ValidationError({"date": _("不能登记将来的日期。")})
-    briefing = Briefing(
+    hearing = ReportHearing(
         unit=unit,
         unit_path=unit.path,
         date=date,
@@ -206,5 +208,5 @@ def briefing_record(*, actor: Any, unit: Unit, date: datetime.date, reporters: s
         notes=notes.strip(),
         recorded_by=actor,
     )
-    save_validated(briefing, actor=actor)
-    return briefing
+    save_validated(hearing, actor=actor)
+    return hearing

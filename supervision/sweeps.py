@@ -51,6 +51,11 @@ class ReminderRule(Protocol):
     def due(self, now: datetime.datetime) -> Iterable[Due]: ...
 
 
+def end_of_day(day: datetime.date) -> datetime.datetime:
+    """A deadline given as a day runs to the end of that day, in the campaign's time zone."""
+    return datetime.datetime.combine(day, datetime.time(23, 59), tzinfo=clock.now().tzinfo)
+
+
 def deadline_threshold(
     due_at: datetime.datetime, now: datetime.datetime, soon: datetime.timedelta
 ) -> str | None:

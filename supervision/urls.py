@@ -15,5 +15,5 @@ urlpatterns = [
     path("supervision/urge/", views.urge, name="urge"),
     path("supervision/notes/add/", views.note_add, name="note_add"),
     path("supervision/accountability/<str:code>/", views.accountability, name="accountability"),
-    path("supervision/briefings/<str:code>/", views.briefings, name="briefings"),
+    path("supervision/hearings/<str:code>/", views.hearings, name="hearings"),
 ]

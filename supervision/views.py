@@ -243,7 +243,7 @@ def accountability(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-class BriefingForm(forms.Form):
+class HearingForm(forms.Form):
     date = forms.DateField(label=gettext_lazy("听取汇报日期"), widget=DateInput())
     reporters = forms.CharField(
         label=gettext_lazy("汇报人（一行一人）"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
@@ -254,21 +254,21 @@ class BriefingForm(forms.Form):
 
 
 @login_required
-def briefings(request: HttpRequest, code: str) -> HttpResponse:
+def hearings(request: HttpRequest, code: str) -> HttpResponse:
     unit = unit_get_visible(request.user, code)
-    form = BriefingForm(request.POST or None)
+    form = HearingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.briefing_record(actor=request.user, unit=unit, **form.cleaned_data)
+            services.hearing_record(actor=request.user, unit=unit, **form.cleaned_data)
         except PermissionDenied:
             raise
         except ValidationError as exc:
             add_service_error(form, exc)
         else:
             messages.success(request, _("已登记听取汇报情况。"))
-            return redirect("supervision:briefings", unit.code)
+            return redirect("supervision:hearings", unit.code)
     return render(
         request,
-        "supervision/briefings.html",
-        {"unit": unit, "records": selectors.briefings_of(unit), "form": form},
+        "supervision/hearings.html",
+        {"unit": unit, "records": selectors.hearings_of(unit), "form": form},
     )

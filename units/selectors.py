@@ -10,7 +10,7 @@ from django.http import Http404
 
 from campaign import clock
 from units.access import granted_ids, scope_for
-from units.choices import UnitCategory
+from units.choices import PostRole, UnitCategory
 from units.models import (
     ContactPoint,
     Organization,
@@ -213,3 +213,10 @@ def person_memberships(user: Any, person: Person) -> QuerySet[OrgMembership]:
     if scope_for(user).person_id != person.pk:
         memberships = memberships.filter(organization__in=organizations_visible_to(user))
     return memberships.select_related("organization__unit").order_by("end_date", "-start_date")
+
+
+def principal_user_of(unit_ref: Any) -> Subquery:
+    """The user id of the current 主要负责同志 of the unit ``unit_ref`` points at (an ``OuterRef``):
+    who a unit's reminders go to when no one else is named."""
+    principal = Post.objects.active(clock.today()).filter(unit=unit_ref, role=PostRole.PRINCIPAL)
+    return Subquery(principal.values("person__user_id")[:1])

@@ -45,12 +45,14 @@ def test_registering_is_one_call_and_mistakes_are_loud():
         gates.declare("talks_complete", label="x", fix_label="y")
     with pytest.raises(KeyError):
         gates.register("no_such_condition", posts_at_least)
+    original = gates.get_condition("talks_complete").evaluate
     with gates.registered("talks_complete", None):
+        assert not gates.get_condition("talks_complete").enabled
         gates.register("talks_complete", posts_at_least, fix_url_name="units:detail")
         assert gates.get_condition("talks_complete").enabled
         with pytest.raises(ValueError, match="already has an evaluator"):
             gates.register("talks_complete", lambda c, u, p: {})
-    assert not gates.get_condition("talks_complete").enabled
+    assert gates.get_condition("talks_complete").evaluate is original
 
 
 def test_params_are_checked_with_chinese_messages():
@@ -129,7 +131,7 @@ def test_an_evaluator_that_forgets_a_unit_counts_as_unmet_and_fix_links_resolve(
             c for c in gates.evaluate(staged.campaign, [state])[state.unit_id] if c.key == "talks_complete"
         ]
     assert check.blocking and check.detail == "没有评估结果"
-    assert check.fix_url == f"/units/{staged.world.town_a.code}/#stages"  # no page of its own yet
+    assert check.fix_url == f"/talks/unit/{staged.world.town_a.code}/"
 
 
 def _start_all(campaign, units_under, stage_of):

@@ -112,15 +112,19 @@ def _stage_one_counts():
 
 
 def test_demo_is_believable_and_rerunning_changes_nothing(client):
+    from materials.meeting_models import Meeting, MeetingCriticism, MeetingEvent, Talk
+
     quiet = io.StringIO()
     call_command("seed_demo", stdout=quiet)
+    stage_two = [Talk, Meeting, MeetingCriticism, MeetingEvent]
     counts = [
         Unit.objects.count(),
         Person.objects.count(),
         Post.objects.count(),
         Organization.objects.count(),
+        *[model.objects.count() for model in stage_two],
     ]
-    history = [Unit.history.count(), Person.history.count(), Post.history.count()]
+    history = [Unit.history.count(), Person.history.count(), Post.history.count(), Talk.history.count()]
     stage_models = [StageCalendar, WindowOverride, UnitStage, StageEvent, Gate, LookBack]
     stage_rows = [(m.objects.count(), m.history.count()) for m in stage_models]
     stage_one = _stage_one_counts()
@@ -130,8 +134,14 @@ def test_demo_is_believable_and_rerunning_changes_nothing(client):
         Person.objects.count(),
         Post.objects.count(),
         Organization.objects.count(),
+        *[model.objects.count() for model in stage_two],
     ] == counts
-    assert [Unit.history.count(), Person.history.count(), Post.history.count()] == history
+    assert [
+        Unit.history.count(),
+        Person.history.count(),
+        Post.history.count(),
+        Talk.history.count(),
+    ] == history
     assert [(m.objects.count(), m.history.count()) for m in stage_models] == stage_rows
     assert _stage_one_counts() == stage_one
     assert {"濮阳市", "许昌市", "清丰县", "魏都区"} <= set(Unit.objects.values_list("name", flat=True))

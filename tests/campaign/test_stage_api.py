@@ -153,7 +153,9 @@ def test_calendars_overrides_and_gates_through_the_api(staged, as_user):
     )
     gates_list = as_user("member").get("/api/gates/").json()
     assert gates_list["results"][0]["label"] == "“四必谈”谈心谈话全覆盖"
-    assert gates_list["results"][0]["enabled"] is False
+    assert gates_list["results"][0]["enabled"] is True
+    with gates.registered("talks_complete", None):
+        assert as_user("member").get("/api/gates/").json()["results"][0]["enabled"] is False
     assert as_user("member").post("/api/gates/", {}).status_code == 405
     keys = {c["key"] for c in as_user("member").get("/api/gates/conditions/").json()}
     assert {"materials_approved", "no_open_lookback_order", "min_duration"} <= keys

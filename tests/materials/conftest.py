@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.apps import apps
 
+from materials.meeting_chains import install as install_meeting_chains
 from materials.standard_chains import install
 from tests.factories import UserFactory, root_admin
 from units import demo
@@ -18,6 +19,7 @@ from units.models import Person
 def standard_chains(db: Any) -> None:
     """The data migration installs them; transactional tests flush tables, so make sure."""
     install(apps)
+    install_meeting_chains(apps)
 
 
 @pytest.fixture(scope="module")
@@ -32,6 +34,7 @@ def _province_once(django_db_setup: Any, django_db_blocker: Any) -> Any:
     with django_db_blocker.unblock(), transaction.atomic():
         with override_settings(CAMPAIGN_CLOCK_DATE=datetime.date(2014, 6, 10)):
             install(apps)
+            install_meeting_chains(apps)
             context = demo.seed(root_admin())
         yield context
         transaction.set_rollback(True)

@@ -82,7 +82,7 @@ def test_catch_up_after_a_missed_week_sends_the_current_state_only(waiting):
     rows = ReminderLedger.objects.filter(recipient=secretary)
     assert set(rows.filter(rule="review_step").values_list("threshold", flat=True)) == {"long_overdue"}
     # with the monthly 听取汇报 reminder (06-24 is past the 20th) in the same digest
-    assert set(rows.values_list("rule", flat=True)) == {"review_step", "monthly_briefing"}
+    assert set(rows.values_list("rule", flat=True)) == {"review_step", "monthly_hearing"}
     assert Notification.objects.filter(user=secretary).count() == 1
 
 
@@ -142,15 +142,15 @@ def test_urge_from_the_material_page(client, waiting):
 
 
 def test_monthly_briefing_reminder_from_the_20th(province, settings):
-    from supervision.reminders import MonthlyBriefingDue
+    from supervision.reminders import MonthlyHearingDue
 
     settings.CAMPAIGN_CLOCK_DATE = datetime.date(2014, 6, 20)
     account("P410922-SJ")
-    rule = MonthlyBriefingDue()
+    rule = MonthlyHearingDue()
     assert not list(rule.due(at("2014-06-19")))
     due = [d for d in rule.due(at("2014-06-20")) if "清丰县" in d.title]
     assert len(due) == 1 and due[0].object_key.endswith("2014-06")
-    services.briefing_record(
+    services.hearing_record(
         actor=account("P410922-SJ"),
         unit=province.units["410922"],
         date=datetime.date(2014, 6, 20),

@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from materials.choices import ActionKind
-from supervision.models import Accountability, Briefing, Notification, SupervisionNote, UnitCheck
+from supervision.models import Accountability, Notification, ReportHearing, SupervisionNote, UnitCheck
 from tests.factories import UserFactory
 from tests.materials.conftest import account, members_of
 from tests.materials.helpers import act, write_and_submit
@@ -33,13 +33,13 @@ def test_group_workspace_lists_what_waits_oldest_first(
     client.force_login(supervisor)
     url = f"/supervision/groups/{group.pk}/"
     # session, user, scope, group, membership check, members, assignments, workload: review steps,
-    # items awaiting 销号; members list
-    with django_assert_max_num_queries(11):
+    # meetings to attend, 专题报告 to read, items awaiting 销号; members list
+    with django_assert_max_num_queries(13):
         page = client.get(url).content.decode()
     assert first.title in page and "市委督导组审核" in page
     second = write_and_submit(province.campaign, "P410922-XCB", "410922")
     act(second, ActionKind.PASS)
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(13):
         page = client.get(url).content.decode()
     assert page.index(first.title) < page.index(second.title)
     assert client.get(f"/api/supervision-groups/{group.pk}/").json()[0]["title"] == first.title
@@ -115,14 +115,14 @@ def test_accountability_is_recorded_by_offices(client, province):
 
 def test_briefings_by_the_secretary(client, province, settings):
     settings.CAMPAIGN_CLOCK_DATE = datetime.date(2014, 6, 20)
-    url = "/supervision/briefings/410922/"
+    url = "/supervision/hearings/410922/"
     data = {"date": "2014-06-18", "reporters": "城关镇党委书记", "notes": "听取进展"}
     client.force_login(account("P410922-ZZB"))
     assert client.post(url, data).status_code == 403
     client.force_login(account("P410922-SJ"))
     assert client.post(url, {**data, "date": "2014-07-01"}).status_code == 200  # future date refused
     assert client.post(url, data).status_code == 302
-    assert Briefing.objects.get().chaired_by.code == "P410922-SJ"
+    assert ReportHearing.objects.get().chaired_by.code == "P410922-SJ"
 
 
 def test_notifications_are_private_and_can_be_read(client, province):
