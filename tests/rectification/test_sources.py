@@ -119,7 +119,8 @@ def test_any_registered_provider_is_counted(rect, world, django_assert_num_queri
     county = world.county_a
     opinion = pointed(rect, county, "意见：办事难")
     with source_registry.overridden(OpinionStub()):
-        assert set(source_registry.providers()) == {SourceKind.OPINION, POINTED}
+        # Materials register their problems too (materials/sources.py).
+        assert set(source_registry.providers()) == {SourceKind.OPINION, POINTED, SourceKind.MATERIAL_PROBLEM}
         counts = selectors.unanswered_source_counts([county])
         assert counts == {county.pk: {SourceKind.OPINION: 1, POINTED: 1}}
         rect.item(sources=[(SourceKind.OPINION, opinion.pk)])
@@ -128,10 +129,10 @@ def test_any_registered_provider_is_counted(rect, world, django_assert_num_queri
         units = [make_unit(world.town_a, UnitKind.VILLAGE) for _ in range(12)]
         for unit in units:
             pointed(rect, unit, "意见：村里的问题", actor="office")
-        with django_assert_num_queries(2):
+        with django_assert_num_queries(3):
             counts = selectors.unanswered_source_counts([county, *units])
         assert all(counts[u.pk] == {SourceKind.OPINION: 1, POINTED: 1} for u in units)
-    assert set(source_registry.providers()) == {POINTED}
+    assert set(source_registry.providers()) == {POINTED, SourceKind.MATERIAL_PROBLEM}
 
 
 def test_sources_page_lists_and_records(rect, world, as_user):
