@@ -152,6 +152,8 @@ class InboxSerializer(serializers.ModelSerializer):
     step = serializers.CharField(source="step.name")
     step_kind = serializers.CharField(source="step.kind")
     material = serializers.IntegerField(source="step.review.subject_id")
+    subject_kind = serializers.CharField(source="step.review.subject_kind")
+    subject_url = serializers.SerializerMethodField()
     title = serializers.CharField(source="step.review.title")
     unit = serializers.CharField(source="step.review.unit.name")
     author = serializers.CharField(source="step.review.author.name")
@@ -165,6 +167,8 @@ class InboxSerializer(serializers.ModelSerializer):
             "step",
             "step_kind",
             "material",
+            "subject_kind",
+            "subject_url",
             "title",
             "unit",
             "author",
@@ -172,6 +176,9 @@ class InboxSerializer(serializers.ModelSerializer):
             "due_at",
             "review_version",
         ]
+
+    def get_subject_url(self, row: ReviewStepReviewer) -> str:
+        return engine.subject_url(row.step.review.subject_kind, row.step.review.subject_id)
 
 
 class DecisionSerializer(serializers.Serializer):
@@ -226,9 +233,8 @@ class ReviewStepViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def _step(self, pk: str) -> ReviewStep:
         step = ReviewStep.objects.filter(pk=pk).select_related("review").first()
-        if (
-            step is None
-            or not selectors.materials_visible_to(self.request.user).filter(review=step.review_id).exists()
+        if step is None or not engine.subject_visible(
+            self.request.user, step.review.subject_kind, step.review.subject_id
         ):
             raise NotFound
         return step
