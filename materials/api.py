@@ -153,7 +153,7 @@ class InboxSerializer(serializers.ModelSerializer):
     step_kind = serializers.CharField(source="step.kind")
     material = serializers.IntegerField(source="step.review.subject_id")
     subject_kind = serializers.CharField(source="step.review.subject_kind")
-    subject_url = serializers.CharField(source="step.review.get_subject_url")
+    subject_url = serializers.SerializerMethodField()
     title = serializers.CharField(source="step.review.title")
     unit = serializers.CharField(source="step.review.unit.name")
     author = serializers.CharField(source="step.review.author.name")
@@ -176,6 +176,9 @@ class InboxSerializer(serializers.ModelSerializer):
             "due_at",
             "review_version",
         ]
+
+    def get_subject_url(self, row: ReviewStepReviewer) -> str:
+        return engine.subject_url(row.step.review.subject_kind, row.step.review.subject_id)
 
 
 class DecisionSerializer(serializers.Serializer):
@@ -230,9 +233,8 @@ class ReviewStepViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def _step(self, pk: str) -> ReviewStep:
         step = ReviewStep.objects.filter(pk=pk).select_related("review").first()
-        if (
-            step is None
-            or not selectors.materials_visible_to(self.request.user).filter(review=step.review_id).exists()
+        if step is None or not engine.subject_visible(
+            self.request.user, step.review.subject_kind, step.review.subject_id
         ):
             raise NotFound
         return step

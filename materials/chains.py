@@ -16,6 +16,10 @@ which may match (OR); each clause is a dict of predicates that must all hold
                         (its 党委 secretary, its government head, or the principal of its 人民政府)
     in_reviewer_contact_point true: the unit (or its area) is a 联系点 of the step's reviewer
     negate             a nested clause that must NOT hold
+    author_ranks       [Rank...] the author's 职级 (Person.rank); for a 班子/组织 subject, the
+                       rank of whoever leads the unit (its principal or government head)
+                       (material_kinds reads any subject's ``variant``: for a rectification
+                       plan, its ListKind — team, personal, grassroots)
 
 Reviewer rules resolve to people from the subject's unit at the moment a step
 opens, so a post that changes mid-review is honoured.
@@ -48,6 +52,7 @@ PREDICATES = {
     "party_gov_principal",
     "in_reviewer_contact_point",
     "negate",
+    "author_ranks",
 }
 
 
@@ -64,6 +69,12 @@ def _validate_clause(clause: dict[str, Any], field: str) -> None:
         raise ValidationError({field: _("不认识的条件：%(keys)s") % {"keys": "、".join(sorted(unknown))}})
     if "subject" in clause and clause["subject"] not in ("body", "person"):
         raise ValidationError({field: _("subject 只能是 body 或 person。")})
+    if "author_ranks" in clause:
+        from units.choices import Rank
+
+        ranks = clause["author_ranks"]
+        if not isinstance(ranks, list) or not set(ranks) <= set(Rank.values):
+            raise ValidationError({field: _('author_ranks 必须是职级代码的列表，例如 ["division"]。')})
     if "negate" in clause:
         if not isinstance(clause["negate"], dict):
             raise ValidationError({field: _("negate 必须是一个条件组。")})
@@ -162,6 +173,7 @@ def _clause_holds(clause: dict[str, Any], subject: Subject, reviewer_ids: set[in
         "party_gov_principal": lambda v: subject.party_gov_principal == bool(v),
         "in_reviewer_contact_point": lambda v: _in_contact_point(subject, reviewer_ids) == bool(v),
         "negate": lambda v: not _clause_holds(v, subject, reviewer_ids),
+        "author_ranks": lambda v: bool(_author_ranks(subject) & set(v)),
     }
     return all(checks[key](value) for key, value in clause.items())
 
@@ -170,6 +182,17 @@ def matches(condition: list[dict[str, Any]], subject: Subject, reviewer_ids: set
     if not condition:
         return True
     return any(_clause_holds(clause, subject, reviewer_ids or set()) for clause in condition)
+
+
+def _author_ranks(subject: Subject) -> set[str]:
+    """The author's rank; a 班子/组织 subject is led at the ranks of the unit's principal and
+    government head (one query, only when a condition asks)."""
+    if not subject.is_body:
+        return {subject.author.rank}
+    leaders = Post.objects.active(clock.today()).filter(
+        unit=subject.unit, role__in=[PostRole.PRINCIPAL, PostRole.GOVERNMENT_HEAD]
+    )
+    return set(leaders.values_list("person__rank", flat=True))
 
 
 def _in_contact_point(subject: Subject, reviewer_ids: set[int]) -> bool:

@@ -53,6 +53,7 @@ from materials.meeting_selectors import (
     half_days,
     is_filing_office,
     meeting_preconditions,
+    meetings_visible_to,
     minimum_half_days,
     refusals,
     report_due,
@@ -266,6 +267,9 @@ def meeting_plan_decide(
 
 class MeetingPlanHandler:
     """What the review engine does to a meeting when its plan's review moves."""
+
+    def visible(self, user: Any, subject_id: int) -> bool:
+        return meetings_visible_to(user).filter(pk=subject_id).exists()
 
     def grant_read(self, review: Review, users: list[Any]) -> None:
         """Reviewers read it through ``meetings_visible_to`` (they are its reviewers)."""

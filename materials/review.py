@@ -79,6 +79,12 @@ def subject_url(subject_kind: str, subject_id: int) -> str:
     return reverse("materials:detail", args=[subject_id])
 
 
+def subject_visible(user: Any, subject_kind: str, subject_id: int) -> bool:
+    """Whether ``user`` may read a subject; each handler says through an optional ``visible``."""
+    handler = HANDLERS.get(subject_kind)
+    return handler is not None and hasattr(handler, "visible") and bool(handler.visible(user, subject_id))
+
+
 def _person_name(user: Any) -> str:
     person = getattr(user, "person", None)
     return person.name if person else (user.get_full_name() or user.username)

@@ -18,7 +18,7 @@ from materials import review as engine
 from materials import sections
 from materials.choices import MaterialKind, MaterialStatus, SubjectKind
 from materials.models import Material, MaterialProblem, MaterialVersion, Review
-from materials.selectors import can_edit, required_materials
+from materials.selectors import can_edit, materials_visible_to, required_materials
 from units.access import require, scope_for
 from units.choices import PostRole, UnitKind
 from units.models import Person, Post, Unit
@@ -216,6 +216,9 @@ class MaterialHandler:
 
     def url(self, subject_id: int) -> str:
         return reverse("materials:detail", args=[subject_id])
+
+    def visible(self, user: Any, subject_id: int) -> bool:
+        return materials_visible_to(user).filter(pk=subject_id).exists()
 
     def grant_read(self, review: Review, users: list[Any]) -> None:
         material = Material.objects.get(pk=review.subject_id)

@@ -30,7 +30,13 @@ from materials.meeting_choices import (
 )
 from materials.meeting_models import CriticismList, MeetingEvent, PlannedCriticism, Talk
 from materials.models import Review, ReviewStep
-from materials.talk_selectors import is_body_member, may_confirm, requires_talks, talk_coverage
+from materials.talk_selectors import (
+    criticism_lists_visible_to,
+    is_body_member,
+    may_confirm,
+    requires_talks,
+    talk_coverage,
+)
 from units.access import require, scope_for
 from units.choices import LEADERSHIP_ROLES
 from units.models import Organization, Person, Post, Unit
@@ -450,6 +456,9 @@ def criticism_list_decide(
 
 class CriticismListHandler:
     """What the review engine does to a 拟批评意见 when its review moves."""
+
+    def visible(self, user: Any, subject_id: int) -> bool:
+        return criticism_lists_visible_to(user).filter(pk=subject_id).exists()
 
     def grant_read(self, review: Review, users: list[Any]) -> None:
         """Reviewers read it through ``criticism_lists_visible_to`` (they are its reviewers)."""

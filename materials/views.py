@@ -393,6 +393,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     for row in page.object_list:
         row.days_waiting = (now - row.opened_at).days
         row.overdue = bool(row.step.due_at and row.step.due_at < now)
+        row.url = engine.subject_url(row.step.review.subject_kind, row.step.review.subject_id)
     return render(request, "materials/inbox.html", {"page_obj": page, "rows": page.object_list})
 
 

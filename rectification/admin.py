@@ -35,6 +35,7 @@ class PlanAdmin(ReadOnlyServiceAdmin):
     list_display = ["title", "unit", "kind", "status", "published"]
     list_filter = ["kind", "status", "published"]
     search_fields = ["title", "unit__name"]
+    raw_id_fields = ["unit", "person", "review"]  # the review's chain and steps: 审核 (materials)
 
 
 @admin.register(RectificationItem)

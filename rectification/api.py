@@ -228,7 +228,7 @@ class PlanSerializer(serializers.ModelSerializer):
             "summary",
             "status",
             "status_display",
-            "review_step",
+            "review",
             "submitted_on",
             "approved_on",
             "published",
@@ -238,13 +238,10 @@ class PlanSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ReviewSerializer(RectificationVersionSerializer):
-    approve = serializers.BooleanField()
-    opinion = serializers.CharField(required=False, allow_blank=True, default="")
-
-
 class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """整改方案 in the caller's scope."""
+    """整改方案 in the caller's scope (and those he reviews). ``submit`` sends a plan into its review
+    chain; reviewers act on the open step with ``POST /api/review-steps/{id}/act/`` (their
+    ``GET /api/review-steps/`` lists it, ``review`` names the engine's review)."""
 
     serializer_class = PlanSerializer
     filterset_fields = ["status", "published"]
@@ -261,22 +258,6 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         serializer = RectificationVersionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.plan_submit(actor=request.user, plan=plan, version=serializer.validated_data["version"])
-        return Response(PlanSerializer(self.get_queryset().get(pk=plan.pk)).data)
-
-    @extend_schema(request=ReviewSerializer, responses=PlanSerializer)
-    @action(detail=True, methods=["post"])
-    def review(self, request: Request, pk: str) -> Response:
-        plan = self.get_object()
-        serializer = ReviewSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        services.plan_review(
-            actor=request.user,
-            plan=plan,
-            version=data["version"],
-            approve=data["approve"],
-            opinion=data["opinion"],
-        )
         return Response(PlanSerializer(self.get_queryset().get(pk=plan.pk)).data)
 
 

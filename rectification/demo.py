@@ -17,6 +17,9 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test.utils import override_settings
 
+from materials import review as engine
+from materials.choices import ActionKind
+from materials.selectors import open_step_for
 from rectification import services
 from rectification.choices import (
     Handling,
@@ -133,6 +136,21 @@ def _close(
         )
 
 
+def _pass(actor: Any, plan: RectificationPlan, day: datetime.date, opinion: str) -> None:
+    """The reviewer passes the plan's step open for him, through the review engine."""
+    with on(day):
+        plan.refresh_from_db()
+        step = open_step_for(actor, plan.review)
+        if step is None or plan.review is None:
+            raise RuntimeError(f"{actor} has no open review step on {plan}")
+        engine.review_step_act(
+            actor=actor,
+            step=step,
+            decision=engine.Decision(ActionKind.PASS, opinion),
+            review_version=plan.review.version,
+        )
+
+
 def _county_plan(ctx: Any) -> None:
     county = ctx.units["410922"]
     principal, supervisor, office = _user("principal"), _user("supervisor"), _user("office")
@@ -245,20 +263,9 @@ def _county_plan(ctx: Any) -> None:
     with on(D(2014, 5, 28)):
         plan.refresh_from_db()
         services.plan_submit(actor=principal, plan=plan, version=plan.version)
-    with on(D(2014, 6, 3)):
-        plan.refresh_from_db()
-        services.plan_review(
-            actor=supervisor,
-            plan=plan,
-            version=plan.version,
-            approve=True,
-            opinion="方案聚焦“四风”，措施具体，同意报联络组。",
-        )
-    with on(D(2014, 6, 6)):
-        plan.refresh_from_db()
-        services.plan_review(
-            actor=office, plan=plan, version=plan.version, approve=True, opinion="审核通过。"
-        )
+    # 副处级以上: the 市委第二督导组 sent to 清丰县, then the 市委活动办联络组 [003].
+    _pass(supervisor, plan, D(2014, 6, 3), "方案聚焦“四风”，措施具体，同意报联络组。")
+    _pass(office, plan, D(2014, 6, 6), "审核通过。")
     with on(D(2014, 6, 8)):
         plan.refresh_from_db()
         services.plan_publish(actor=county_office, plan=plan, version=plan.version)
@@ -412,9 +419,7 @@ def _villages(ctx: Any) -> None:
     with on(D(2014, 5, 21)):
         plan.refresh_from_db()
         services.plan_submit(actor=village, plan=plan, version=plan.version)
-    with on(D(2014, 5, 24)):
-        plan.refresh_from_db()
-        services.plan_review(actor=county_office, plan=plan, version=plan.version, approve=True)
+    _pass(county_office, plan, D(2014, 5, 24), "问题找得准，措施可行，同意公布。")
     _report(village, road, D(2014, 6, 8), "村东小街400米道路已硬化完工。", files=1)
     _close(village, county_office, road, D(2014, 6, 9), D(2014, 6, 12))
 

@@ -168,15 +168,6 @@ class HelpForm(VersionedForm):
     )
 
 
-class ReviewForm(VersionedForm):
-    decision = forms.ChoiceField(
-        label=_("审核意见"),
-        choices=[("pass", _("通过")), ("return", _("退回修改"))],
-        widget=forms.RadioSelect,
-    )
-    opinion = forms.CharField(label=_("意见"), widget=TEXTAREA, required=False)
-
-
 class ConfirmForm(VersionedForm):
     pass
 

@@ -45,7 +45,8 @@ class RectificationPlan(UnitRecord):
     """整改方案 of a 班子, 个人整改措施 of a member, or a grassroots organisation's 问题清单.
 
     Its items are the 整改清单. Plans of 副处级 and above are reviewed by the 督导组, then
-    the 活动办 联络组 [003]; others by the office above the unit (``rectification.review``).
+    the 活动办 联络组 [003]; others by the office above the unit — chains of the review engine
+    (``materials.review``), installed by ``rectification.review_chains``.
     """
 
     # The 党委 that manages the unit (units.selectors.area_of): offices above it sign off and review.
@@ -62,8 +63,15 @@ class RectificationPlan(UnitRecord):
     title = models.CharField(_("标题"), max_length=200)
     summary = models.TextField(_("方案要点"), blank=True)
     status = models.CharField(_("状态"), max_length=16, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
-    review_chain = models.CharField(_("审核流程"), max_length=32, blank=True)
-    review_step = models.PositiveSmallIntegerField(_("审核步骤"), default=0)
+    # Its passage through the review-chain engine (materials.review): rounds, steps, opinions.
+    review = models.OneToOneField(
+        "materials.Review",
+        verbose_name=_("审核"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rectification_plan",
+    )
     submitted_on = models.DateField(_("报送日期"), null=True, blank=True)
     approved_on = models.DateField(_("审核通过日期"), null=True, blank=True)
     published = models.BooleanField(_("已公开"), default=False)
@@ -133,6 +141,22 @@ class PlanEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan} {self.get_action_display()}"
+
+
+class PlanUserObjectPermission(UserObjectPermissionBase):
+    """Grants on one plan: a reviewer reads it from the moment his step opens."""
+
+    content_object = models.ForeignKey(RectificationPlan, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("整改方案对象权限")
+
+
+class PlanGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(RectificationPlan, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = _("整改方案组对象权限")
 
 
 # --- items -------------------------------------------------------------------

@@ -12,11 +12,25 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Substr
 from django.http import Http404
 
 from campaign import clock
+from materials.models import ReviewStepReviewer
 from rectification import source_registry
 from rectification.choices import (
     LIVE_STATUSES,
@@ -34,6 +48,7 @@ from rectification.models import (
     ItemParticipant,
     ItemSource,
     ItemUserObjectPermission,
+    PlanUserObjectPermission,
     ProgressReport,
     RectificationItem,
     RectificationPlan,
@@ -42,7 +57,6 @@ from rectification.models import (
     SpecialProjectPlan,
     SpecialProjectScopeUnit,
 )
-from rectification.review import awaiting_q
 from units.access import AccessScope, granted_ids, scope_for
 from units.choices import Role
 from units.models import Unit
@@ -94,7 +108,8 @@ def _office_above_q(scope: AccessScope) -> Q:
 
 
 def items_visible_to(user: Any) -> QuerySet[RectificationItem]:
-    """Items in the user's scope, items of other units his units take part in, items granted to him."""
+    """Items in the user's scope, items of other units his units take part in, items granted to
+    him, and the list of every plan granted to him (a reviewer reads the 整改清单 he reviews)."""
     scope = scope_for(user)
     if scope.is_superuser:
         return RectificationItem.objects.all()
@@ -107,6 +122,7 @@ def items_visible_to(user: Any) -> QuerySet[RectificationItem]:
         scope.unit_q(path_field="unit_path", unit_field="unit_id")
         | Exists(participating)
         | Q(pk__in=granted_ids(user, ItemUserObjectPermission, "view_rectificationitem"))
+        | Q(plan_id__in=granted_ids(user, PlanUserObjectPermission, "view_rectificationplan"))
     )
 
 
@@ -215,12 +231,20 @@ def evidence_get_visible(user: Any, pk: int) -> Evidence:
 
 
 def plans_visible_to(user: Any) -> QuerySet[RectificationPlan]:
+    """Plans in the user's scope, and those he was made a reviewer of (granted when his step opened)."""
     scope = scope_for(user)
-    return RectificationPlan.objects.filter(scope.unit_q(path_field="unit_path", unit_field="unit_id"))
+    if scope.is_superuser:
+        return RectificationPlan.objects.all()
+    if scope.is_anonymous:
+        return RectificationPlan.objects.none()
+    return RectificationPlan.objects.filter(
+        scope.unit_q(path_field="unit_path", unit_field="unit_id")
+        | Q(pk__in=granted_ids(user, PlanUserObjectPermission, "view_rectificationplan"))
+    )
 
 
 def plan_get_visible(user: Any, pk: int) -> RectificationPlan:
-    plan = plans_visible_to(user).filter(pk=pk).select_related("unit", "person").first()
+    plan = plans_visible_to(user).filter(pk=pk).select_related("unit", "person", "review__template").first()
     if plan is None:
         raise Http404
     return plan
@@ -237,11 +261,21 @@ def plans_of_unit(user: Any, unit: Unit) -> QuerySet[RectificationPlan]:
 
 
 def plans_awaiting_review(user: Any) -> QuerySet[RectificationPlan]:
+    """Plans with a review step open for ``user`` (the engine's ReviewStepReviewer rows), longest
+    waiting first, each with ``step_name`` and ``waiting_since``: one query."""
+    if not getattr(user, "is_authenticated", False):
+        return RectificationPlan.objects.none()
+    waiting = ReviewStepReviewer.objects.filter(
+        user_id=user.pk, is_open=True, step__review_id=OuterRef("review_id")
+    ).order_by("opened_at", "pk")
     return (
-        plans_visible_to(user)
-        .filter(awaiting_q(user))
+        RectificationPlan.objects.filter(Exists(waiting))
+        .annotate(
+            step_name=Subquery(waiting.values("step__name")[:1]),
+            waiting_since=Subquery(waiting.values("opened_at")[:1]),
+        )
         .select_related("unit", "person")
-        .order_by("submitted_on", "pk")
+        .order_by("waiting_since", "pk")
     )
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from guardian.shortcuts import assign_perm
@@ -22,8 +23,12 @@ from simple_history.utils import bulk_update_with_history
 from campaign import clock
 from campaign.audit import acting_as
 from campaign.files import save_private
+from campaign.models import Campaign
 from campaign.services import check_version, save_validated
-from rectification import evidence, review, rights, source_registry
+from materials import review as engine
+from materials.choices import StepState, SubjectKind
+from materials.models import Review, ReviewStep
+from rectification import evidence, rights, source_registry
 from rectification.choices import (
     WORKING_STATUSES,
     Acceptance,
@@ -59,7 +64,7 @@ from rectification.models import (
     SpecialProjectScopeUnit,
 )
 from units.access import require, scope_for
-from units.choices import GRASSROOTS_KINDS, LEADERSHIP_ROLES, Role, UnitKind
+from units.choices import GRASSROOTS_KINDS, LEADERSHIP_ROLES, PostRole, Role, UnitKind
 from units.models import Organization, Person, Post, Unit
 
 NO_EDIT = gettext_lazy("您不是该单位的班子成员、责任领导或活动办工作人员，不能修改其整改记录。")
@@ -244,7 +249,7 @@ def _plan_event(
 def _lock_plan(plan: RectificationPlan) -> RectificationPlan:
     return (
         RectificationPlan.objects.select_for_update(of=("self",))
-        .select_related("unit", "person")
+        .select_related("unit", "person", "review")
         .get(pk=plan.pk)
     )
 
@@ -273,9 +278,41 @@ def plan_update(
     return plan
 
 
+def _campaign_of(unit: Unit) -> Campaign:
+    """The (newest) campaign whose tree holds ``unit``: the review is recorded under it."""
+    campaign = (
+        Campaign.objects.filter(root_unit__path__in=[*unit.ancestor_paths(), unit.path])
+        .order_by("-start_date", "-pk")
+        .first()
+    )
+    if campaign is None:
+        raise ValidationError(_("“%(unit)s”不在教育实践活动范围内，不能报送审核。") % {"unit": unit.name})
+    return campaign
+
+
+def _plan_author(plan: RectificationPlan) -> Person:
+    """Whose plan the review is about: the member for his own measures; for a 班子 plan or a
+    grassroots list, the unit's principal (failing one, its government head). Nobody reviews
+    his own plan, and the chain reads the rank of whoever leads the unit."""
+    if plan.kind == ListKind.PERSONAL and plan.person is not None:
+        return plan.person
+    leaders = sorted(
+        Post.objects.active(clock.today())
+        .filter(unit=plan.unit, role__in=[PostRole.PRINCIPAL, PostRole.GOVERNMENT_HEAD])
+        .select_related("person"),
+        key=lambda post: (post.role != PostRole.PRINCIPAL, post.sort_order, post.pk),
+    )
+    if not leaders:
+        raise ValidationError(
+            _("“%(unit)s”没有在任的主要负责同志，不能报送审核；请先登记领导班子。") % {"unit": plan.unit.name}
+        )
+    return leaders[0].person
+
+
 @transaction.atomic
 def plan_submit(*, actor: Any, plan: RectificationPlan, version: int | None) -> RectificationPlan:
-    """报送审核: into the review chain of ``rectification.review``."""
+    """报送审核: into its review chain (``materials.review``; the chains are data, see
+    ``rectification.review_chains``). A returned plan starts a new round of the same review."""
     plan = _lock_plan(plan)
     require(can_edit_plan(actor, plan), str(NO_EDIT))
     check_version(plan, version)
@@ -283,69 +320,88 @@ def plan_submit(*, actor: Any, plan: RectificationPlan, version: int | None) -> 
     if not plan.items.exclude(status=ItemStatus.WITHDRAWN).exists():
         raise ValidationError(_("整改清单还没有事项，请先列出整改事项再报送。"))
     previous = plan.status
-    plan.review_chain = review.chain_for(plan)
-    plan.review_step = 0
     plan.status = PlanStatus.IN_REVIEW
     plan.submitted_on = clock.today()
-    save_validated(plan, actor=actor, update_fields=["review_chain", "review_step", "status", "submitted_on"])
-    first = review.steps(plan.review_chain)[0]
+    save_validated(plan, actor=actor, update_fields=["status", "submitted_on"])
+    review = engine.review_submit(
+        actor=actor,
+        review=plan.review,
+        subject_kind=SubjectKind.RECTIFICATION_PLAN,
+        subject_id=plan.pk,
+        campaign_id=_campaign_of(plan.unit).pk,
+        unit=plan.unit,
+        author=_plan_author(plan),
+        is_body=plan.kind != ListKind.PERSONAL,
+        variant=plan.kind,
+        title=plan.title,
+        subject_version=None,
+    )
+    if plan.review_id is None:
+        plan.review = review
+        save_validated(plan, actor=actor, update_fields=["review"])
+    first = (
+        ReviewStep.objects.filter(review=review, round=review.round, state=StepState.OPEN)
+        .order_by("order")
+        .first()
+    )
     _plan_event(
         plan,
         action=PlanAction.SUBMIT,
         actor=actor,
         from_status=previous,
         to_status=plan.status,
-        step=str(first.label),
+        step=first.name if first else "",
     )
     return plan
 
 
-@transaction.atomic
-def plan_review(
-    *, actor: Any, plan: RectificationPlan, version: int | None, approve: bool, opinion: str = ""
-) -> RectificationPlan:
-    """Pass the plan's current step (the last pass approves it) or return it to the unit."""
-    plan = _lock_plan(plan)
-    _require_status(plan.status, (PlanStatus.IN_REVIEW,), _("该方案不在审核中。"))
-    require(review.may_review(actor, plan), _("您不是该方案当前审核环节的审核人。"))
-    check_version(plan, version)
-    step = review.current_step(plan)
-    assert step is not None
-    previous = plan.status
-    if not approve:
-        opinion = _required_text(opinion, "opinion", _("退回意见"))
-        plan.status = PlanStatus.RETURNED
-        save_validated(plan, actor=actor, update_fields=["status"])
+class PlanReviewHandler:
+    """What the review engine does to a plan when its review moves (inside the engine's
+    transaction); registered for ``SubjectKind.RECTIFICATION_PLAN`` in ``RectificationConfig``."""
+
+    def url(self, subject_id: int) -> str:
+        return reverse("rectification:plan", args=[subject_id])
+
+    def visible(self, user: Any, subject_id: int) -> bool:
+        from rectification.selectors import plans_visible_to
+
+        return plans_visible_to(user).filter(pk=subject_id).exists()
+
+    def grant_read(self, review: Review, users: list[Any]) -> None:
+        plan = RectificationPlan.objects.get(pk=review.subject_id)
+        for user in users:
+            assign_perm("rectification.view_rectificationplan", user, plan)
+
+    def after_returned(self, review: Review, action: str, actor: Any) -> None:
+        self._finish(review, actor, PlanStatus.RETURNED, PlanAction.RETURN)
+
+    def after_approved(self, review: Review, actor: Any) -> None:
+        plan = self._finish(review, actor, PlanStatus.APPROVED, PlanAction.PASS)
+        if plan.kind == ListKind.GRASSROOTS:
+            # 村、社区等基层组织的整改清单和整改措施要向群众公布 [003].
+            _publish(plan, actor=actor)
+
+    def _finish(self, review: Review, actor: Any, status: str, action: str) -> RectificationPlan:
+        plan = _lock_plan(RectificationPlan(pk=review.subject_id))
+        _require_status(plan.status, (PlanStatus.IN_REVIEW,), _("该方案不在审核中。"))
+        decision = review.actions.filter(step__isnull=False).select_related("step").order_by("-pk").first()
+        previous = plan.status
+        plan.status = status
+        fields = ["status"]
+        if status == PlanStatus.APPROVED:
+            plan.approved_on = clock.today()
+            fields.append("approved_on")
+        save_validated(plan, actor=actor, update_fields=fields)
         _plan_event(
             plan,
-            action=PlanAction.RETURN,
+            action=action,
             actor=actor,
             from_status=previous,
             to_status=plan.status,
-            step=str(step.label),
-            opinion=opinion,
+            step=decision.step.name if decision and decision.step else "",
+            opinion=decision.opinion if decision else "",
         )
         return plan
-    plan.review_step += 1
-    fields = ["review_step"]
-    if plan.review_step >= len(review.steps(plan.review_chain)):
-        plan.status = PlanStatus.APPROVED
-        plan.approved_on = clock.today()
-        fields += ["status", "approved_on"]
-    save_validated(plan, actor=actor, update_fields=fields)
-    _plan_event(
-        plan,
-        action=PlanAction.PASS,
-        actor=actor,
-        from_status=previous,
-        to_status=plan.status,
-        step=str(step.label),
-        opinion=opinion.strip(),
-    )
-    if plan.status == PlanStatus.APPROVED and plan.kind == ListKind.GRASSROOTS:
-        # 村、社区等基层组织的整改清单和整改措施要向群众公布 [003].
-        _publish(plan, actor=actor)
-    return plan
 
 
 def _publish(plan: RectificationPlan, *, actor: Any) -> None:

@@ -42,7 +42,12 @@ urlpatterns = [
     path("rectification/plans/<int:pk>/history/", views.plan_history, name="plan_history"),
     path("rectification/plans/<int:pk>/items/add/", views.plan_item_add, name="plan_item_add"),
     path("rectification/plans/<int:pk>/submit/", views.plan_submit, name="plan_submit"),
-    path("rectification/plans/<int:pk>/review/", views.plan_review, name="plan_review"),
+    path("rectification/plans/<int:pk>/steps/<int:step_id>/act/", views.plan_step_act, name="plan_step_act"),
+    path(
+        "rectification/plans/<int:pk>/steps/<int:step_id>/reassign/",
+        views.plan_step_reassign,
+        name="plan_step_reassign",
+    ),
     path("rectification/plans/<int:pk>/publish/", views.plan_publish, name="plan_publish"),
     path("rectification/projects/<int:pk>/", views.project_detail, name="project"),
     path("rectification/projects/<int:pk>/units/<str:code>/", views.project_unit_plan, name="project_plan"),

@@ -22,6 +22,10 @@ from campaign.forms import add_service_error
 from campaign.selectors import job_get_own
 from campaign.tabular import write_xlsx
 from campaign.views import render_history
+from materials import review as engine
+from materials import selectors as review_selectors
+from materials.forms import DecisionForm, ReassignForm
+from materials.models import ReviewStep
 from rectification import forms, rights, selectors, services, source_registry
 from rectification.choices import (
     WORKING_STATUSES,
@@ -36,7 +40,6 @@ from rectification.choices import (
 from rectification.evidence import MIME
 from rectification.ledger import ledger_rows
 from rectification.models import ItemSource, RectificationItem, Rule, SpecialProjectPlan
-from rectification.review import current_step, may_review
 from rectification.tasks import LEDGER_EXPORT, LEDGER_IMPORT
 from units.access import require, scope_for
 from units.models import Unit
@@ -641,6 +644,9 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_get_visible(request.user, pk)
     scope = scope_for(request.user)
     editable = plan.status in (PlanStatus.DRAFT, PlanStatus.RETURNED)
+    review = plan.review
+    step = review_selectors.open_step_for(request.user, review)
+    steps = review_selectors.review_steps(review)
     return render(
         request,
         "rectification/plan_detail.html",
@@ -650,15 +656,32 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "ancestors": _crumbs(request, plan.unit),
             "items": selectors.plan_items(plan),
             "events": plan.events.select_related("actor").order_by("-on_date", "-at", "-pk"),
-            "step": current_step(plan),
+            "review": review,
+            # The review engine's partials (materials/_steps.html, _trail.html) and decision form.
+            "steps": steps,
+            "open_steps": [s for s in steps if s.is_open and review and s.round == review.round],
+            "trail": review_selectors.review_trail(review),
+            "decision_step": step,
+            "decision_form": _decision_form(step, review) if step and review else None,
+            "can_manage": scope.can_manage(plan.unit_path),
+            "reassign_view": "rectification:plan_step_reassign",
+            "subject_pk": plan.pk,
             "can_edit": services.can_edit_plan(request.user, plan) and editable,
-            "can_review": may_review(request.user, plan),
             "can_publish": (scope.is_superuser or scope.can_manage(plan.unit_path))
             and plan.status == PlanStatus.APPROVED
             and not plan.published
             and plan.kind != ListKind.PERSONAL,
         },
     )
+
+
+def _decision_form(step: ReviewStep, review: Any, data: Any = None) -> DecisionForm:
+    """The reviewer's decision form of the engine; the "六不" checklist is for 对照检查材料 only."""
+    form = DecisionForm(
+        data, step_kind=step.kind, initial={"review_version": review.version, "opinion": _("同意。")}
+    )
+    form.fields.pop("checklist", None)
+    return form
 
 
 @login_required
@@ -763,24 +786,70 @@ def plan_submit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _plan_step(request: HttpRequest, pk: int, step_id: int) -> tuple[Any, ReviewStep]:
+    plan = selectors.plan_get_visible(request.user, pk)
+    if plan.review_id is None:
+        raise Http404
+    return plan, get_object_or_404(ReviewStep, pk=step_id, review_id=plan.review_id)
+
+
+@login_required
+@require_POST
+def plan_step_act(request: HttpRequest, pk: int, step_id: int) -> HttpResponse:
+    """通过 / 退回 on the plan's open review step, by one of its reviewers (the review engine)."""
+    plan, step = _plan_step(request, pk, step_id)
+    if step.is_open:
+        engine.require_reviewer(request.user, step)
+    form = _decision_form(step, plan.review, request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, _("请填写审核意见。") if "opinion" in form.errors else _("提交的内容不完整，请重试。")
+        )
+        return redirect(plan)
+    data = form.cleaned_data
+    try:
+        engine.review_step_act(
+            actor=request.user,
+            step=step,
+            decision=engine.Decision(data["action"], data["opinion"]),
+            review_version=data["review_version"],
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("已办理：%(step)s。") % {"step": step.name})
+    return redirect(plan)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
-def plan_review(request: HttpRequest, pk: int) -> HttpResponse:
-    return _plan_action(
+def plan_step_reassign(request: HttpRequest, pk: int, step_id: int) -> HttpResponse:
+    """The office names the reviewer(s) of an open step (none could be resolved, or a post changed)."""
+    plan, step = _plan_step(request, pk, step_id)
+    require(scope_for(request.user).can_manage(plan.unit_path), _("只有活动办可以调整审核人。"))
+    form = ReassignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if _run(
+            form,
+            lambda: engine.review_step_reassign(
+                actor=request.user, step=step, people=data["person_codes"], reason=data["reason"]
+            ),
+        ):
+            messages.success(request, _("已调整审核人。"))
+            return redirect(plan)
+    return render(
         request,
-        pk,
-        allowed=may_review,
-        form_class=forms.ReviewForm,
-        call=lambda plan, d: services.plan_review(
-            actor=request.user,
-            plan=plan,
-            version=d["version"],
-            approve=d["decision"] == "pass",
-            opinion=d["opinion"],
-        ),
-        title=_("审核整改方案"),
-        done=_("审核意见已提交。"),
-        button=_("提交"),
+        "rectification/action.html",
+        {
+            "form": form,
+            "plan": plan,
+            "unit": plan.unit,
+            "ancestors": _crumbs(request, plan.unit),
+            "title": _("调整审核人：%(step)s（当前：%(who)s）")
+            % {"step": step.name, "who": step.reviewer_label or "—"},
+            "button": _("保存"),
+        },
     )
 
 

@@ -2,7 +2,8 @@
 
 Adds a city office (``city_office``, above both counties), a member of the city's
 活动办联络组 (``liaison``), and the campaign clock at 2014-06-20. ``rect.item(...)``
-opens an item through the service with sensible defaults.
+opens an item through the service with sensible defaults; ``rect.submit(plan)`` and
+``rect.act(plan, role, action)`` run a plan through its review chain (materials.review).
 """
 
 from __future__ import annotations
@@ -12,10 +13,15 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.apps import apps
 
+from materials import review as engine
+from materials.selectors import open_step_for
+from materials.standard_chains import install as install_material_chains
 from rectification import services
 from rectification.choices import Handling, ListKind
 from rectification.models import RectificationItem, RectificationPlan
+from rectification.review_chains import install as install_plan_chains
 from tests.factories import PersonFactory, login_as, make_org, seat
 from units.choices import OrgKind, Rank
 
@@ -54,6 +60,29 @@ class Rect:
             **fields,
         )
 
+    def submit(self, plan: RectificationPlan, actor: str = "principal") -> RectificationPlan:
+        plan.refresh_from_db()
+        services.plan_submit(actor=self.user(actor), plan=plan, version=plan.version)
+        plan.refresh_from_db()
+        return plan
+
+    def act(
+        self, plan: RectificationPlan, role: str, action: str = "pass", opinion: str = "同意。"
+    ) -> RectificationPlan:
+        """The user of ``role`` decides on the step of ``plan`` open for him (fails if none is)."""
+        plan.refresh_from_db()
+        user = self.user(role)
+        step = open_step_for(user, plan.review)
+        assert step is not None, f"no step of {plan} is open for {role}"
+        engine.review_step_act(
+            actor=user,
+            step=step,
+            decision=engine.Decision(action, opinion),
+            review_version=plan.review.version,
+        )
+        plan.refresh_from_db()
+        return plan
+
     def report(self, item: RectificationItem, actor: str = "office", text: str = "已完成") -> None:
         services.item_report_progress(actor=self.user(actor), item=item, text=text)
 
@@ -67,6 +96,13 @@ class Rect:
         services.item_sign_off(actor=self.user(signer), item=item, version=item.version)
         item.refresh_from_db()
         return item
+
+
+@pytest.fixture(autouse=True)
+def review_chains(db: Any) -> None:
+    """The data migrations install the chains; transactional tests flush tables, so make sure."""
+    install_material_chains(apps)
+    install_plan_chains(apps)
 
 
 @pytest.fixture(autouse=True)

@@ -252,7 +252,7 @@ def test_api_create_and_report_go_through_the_services(rect, world, as_user):
     assert [row["id"] for row in listing.json()["results"]] == [body["id"]]
     unanswered = as_user("office").get(f"/api/unanswered-sources/{world.county_a.code}/")
     assert unanswered.status_code == 200
-    assert "pointed_problem" in {kind["kind"] for kind in unanswered.json()["kinds"]}
+    assert "pointed_problem" in {group["kind"] for group in unanswered.json()["kinds"]}
     assert as_user("office_b").get(f"/api/unanswered-sources/{world.county_a.code}/").status_code == 404
 
 

@@ -8,11 +8,14 @@ import io
 import pytest
 from django.core.management import call_command
 
+from materials.models import Review, ReviewAction, ReviewStep
 from rectification import selectors
 from rectification.choices import Handling, ItemStatus, PlanStatus
 from rectification.models import (
     Evidence,
     ItemEvent,
+    PlanEvent,
+    PlanUserObjectPermission,
     PointedProblem,
     RectificationItem,
     RectificationPlan,
@@ -25,6 +28,7 @@ from units.models import Unit
 pytestmark = pytest.mark.django_db
 MODELS = [
     RectificationPlan,
+    PlanEvent,
     RectificationItem,
     ItemEvent,
     Evidence,
@@ -36,7 +40,13 @@ MODELS = [
 
 
 def counts():
-    return [m.objects.count() for m in MODELS] + [m.history.count() for m in MODELS]
+    engine_rows = [
+        Review.objects.filter(subject_kind="rectification_plan").count(),
+        ReviewStep.objects.filter(review__subject_kind="rectification_plan").count(),
+        ReviewAction.objects.filter(review__subject_kind="rectification_plan").count(),
+        PlanUserObjectPermission.objects.count(),
+    ]
+    return [m.objects.count() for m in MODELS] + [m.history.count() for m in MODELS] + engine_rows
 
 
 def test_demo_records(client, settings):
@@ -72,7 +82,24 @@ def test_demo_records(client, settings):
     assert Rule.objects.filter(unit=county).count() >= 5
     assert RectificationPlan.objects.filter(status=PlanStatus.IN_REVIEW).exists()
 
+    # Plans in review or approved went through the review engine [003]: 督导组, then 联络组.
+    team = RectificationPlan.objects.get(unit=county, kind="team")
+    assert team.review.template.code == "rect_senior" and team.review.status == "approved"
+    assert list(team.review.actions.values_list("kind", "actor__username")) == [
+        ("submit", "principal"),
+        ("pass", "supervisor"),
+        ("pass", "office"),
+    ]
+    member = RectificationPlan.objects.get(unit=county, kind="personal")
+    (step,) = member.review.steps.filter(state="open")
+    assert step.name == "市委督导组审阅把关"
+    assert step.reviewers.filter(user__username="supervisor", is_open=True).exists()
+    village = RectificationPlan.objects.get(unit__code="410922001001")
+    assert village.review.template.code == "rect_county_office" and village.published
+    assert not RectificationPlan.objects.filter(status__in=["in_review", "approved"], review=None).exists()
+
     assert client.login(username="supervisor", password="demo2014")
     worklist = client.get("/rectification/").content.decode()
     assert "文件多、简报多" in worklist and "个人整改措施（组织部部长）" in worklist
+    assert f"/rectification/plans/{member.pk}/#decision" in client.get("/reviews/inbox/").content.decode()
     assert client.get("/units/410922/").status_code == 200

@@ -1,4 +1,5 @@
-"""What only PostgreSQL shows: concurrent sign-offs and reports, and the path indexes in use."""
+"""What only PostgreSQL shows: concurrent sign-offs, plan decisions and reports, and the path
+indexes in use."""
 
 from __future__ import annotations
 
@@ -8,8 +9,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
+from materials import review as engine
+from materials.models import ReviewAction
 from rectification import selectors, services
-from rectification.choices import ItemAction, ItemStatus
+from rectification.choices import ItemAction, ItemStatus, PlanStatus
+from tests.factories import PersonFactory, login_as, seat
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -51,6 +55,31 @@ def test_two_signers_at_once_sign_off_once(rect, world):
     item.refresh_from_db()
     assert item.status == ItemStatus.CLOSED
     assert item.events.filter(action=ItemAction.SIGN_OFF).count() == 1
+
+
+def test_two_reviewers_at_once_pass_a_plan_step_once(rect, world):
+    """Two members of the 督导组 pass the same step together: one wins, the plan moves on once."""
+    second = PersonFactory(name="第二督导员")
+    seat(world.user("supervisor").person.memberships.get().organization, second)
+    second_user = login_as(second, "supervisor2")
+    plan = rect.plan(actor="principal")
+    rect.item(plan=plan, actor="principal")
+    plan = rect.submit(plan)
+    step = plan.review.steps.get(state="open")
+    version = plan.review.version
+
+    def decide(user):
+        return lambda: engine.review_step_act(
+            actor=user, step=step, decision=engine.Decision("pass", "同意"), review_version=version
+        )
+
+    outcomes = run_together(decide(rect.user("supervisor")), decide(second_user))
+    failures = [o for o in outcomes if isinstance(o, Exception)]
+    assert len(failures) == 1 and isinstance(failures[0], ValidationError), outcomes
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.IN_REVIEW
+    assert ReviewAction.objects.filter(review=plan.review, kind="pass").count() == 1
+    assert plan.review.steps.get(state="open").name == "市委活动办联络组审核"
 
 
 def test_concurrent_reports_lose_nothing(rect, world):

@@ -13,15 +13,9 @@ pytestmark = pytest.mark.django_db
 
 
 def approve(rect, plan, reviewers):
-    services.plan_submit(
-        actor=rect.user("principal" if plan.unit.code == "A00" else "village"),
-        plan=plan,
-        version=plan.version,
-    )
+    rect.submit(plan, "principal" if plan.unit.code == "A00" else "village")
     for role in reviewers:
-        plan.refresh_from_db()
-        services.plan_review(actor=rect.user(role), plan=plan, version=plan.version, approve=True)
-    plan.refresh_from_db()
+        rect.act(plan, role)
     return plan
 
 
@@ -45,12 +39,7 @@ def published(rect, world):
         actor=member, unit=world.county_a, kind=ListKind.PERSONAL, person=member.person, title="个人整改措施"
     )
     rect.item(plan=personal, actor="member", problem="个人问题", measure="个人内部措施")
-    approve_personal = personal
-    services.plan_submit(actor=member, plan=approve_personal, version=approve_personal.version)
-    approve_personal.refresh_from_db()
-    services.plan_review(
-        actor=rect.user("city_office"), plan=approve_personal, version=approve_personal.version, approve=True
-    )
+    rect.act(rect.submit(personal, "member"), "city_office")
 
     rect.item(problem="立行立改未入方案", measure="未公开措施")
     rect.item(unit=world.town_a, problem="镇里的问题", measure="镇里的措施")

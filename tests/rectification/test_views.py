@@ -8,10 +8,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from rectification import services
-from rectification.choices import PointedBy, SourceKind
-from tests.factories import make_unit
+from rectification.choices import ListKind, PointedBy, SourceKind
+from tests.factories import PersonFactory, make_post, make_unit
 from tests.rectification.conftest import TODAY
-from units.choices import UnitKind
+from units.choices import Rank, UnitKind
 
 pytestmark = pytest.mark.django_db
 
@@ -58,8 +58,8 @@ def pinned(client, url, n, django_assert_max_num_queries):
         # session, user, scope, unit, ancestors, count, page, plans, children, per-child counts
         ("ledger", "office", "/rectification/units/A00/", 10),
         ("ledger filtered", "office", "/rectification/units/A00/?warning=yellow&status=in_progress", 10),
-        # session, user, scope, count, page, plans waiting (the liaison lookup), plans page
-        ("worklist", "supervisor", "/rectification/", 7),
+        # session, user, scope, count, page, plans waiting (one query on the engine's reviewer rows)
+        ("worklist", "supervisor", "/rectification/", 6),
         # session, user, scope, unit, ancestors, count, page
         ("upper help", "city_office", "/rectification/units/C01/upper-help/", 7),
         # session, user, scope, unit, ancestors, pointed problems, per provider (pointed, material
@@ -130,6 +130,58 @@ def test_item_page_keeps_its_query_count(rect, world, as_user, django_assert_max
         )
     page = pinned(client, f"/rectification/items/{item.pk}/", 17, django_assert_max_num_queries)
     assert page.count("/rectification/evidence/") == 16 and "问题7" in page
+
+
+def waiting_plans(rect, world, n):
+    """n personal measures of 正处级 members of 甲县, submitted: each waits for the 督导组."""
+    plans = []
+    for i in range(n):
+        person = PersonFactory(name=f"常委{i}", rank=Rank.DIVISION)
+        make_post(world.county_a, person=person, title="县委常委")
+        plan = services.plan_create(
+            actor=rect.user("office"),
+            unit=world.county_a,
+            kind=ListKind.PERSONAL,
+            person=person,
+            title=f"措施{i}",
+        )
+        rect.item(plan=plan)
+        plans.append(rect.submit(plan, "office"))
+    return plans
+
+
+def test_worklist_keeps_its_query_count(rect, world, as_user, django_assert_max_num_queries):
+    client = as_user("supervisor")
+    waiting_plans(rect, world, 2)
+    # session, user, scope, items waiting (count), plans waiting with their step (one query)
+    assert (
+        pinned(client, "/rectification/", 5, django_assert_max_num_queries).count("市委督导组审阅把关") == 2
+    )
+    waiting_plans(rect, world, 12)
+    assert (
+        pinned(client, "/rectification/", 5, django_assert_max_num_queries).count("市委督导组审阅把关") == 14
+    )
+    page = pinned(as_user("liaison"), "/rectification/", 5, django_assert_max_num_queries)
+    assert "市委督导组审阅把关" not in page  # not his step yet
+
+
+def test_plan_page_keeps_its_query_count(rect, world, as_user, django_assert_max_num_queries):
+    (small,) = waiting_plans(rect, world, 1)
+    client = as_user("supervisor")
+    # session, user, scope, plan (+unit, person, review, template), the step open for me, steps,
+    # their reviewers, ancestors, review trail, items, events
+    page = pinned(client, small.get_absolute_url(), 11, django_assert_max_num_queries)
+    assert "请您办理" in page
+    large = rect.plan(actor="principal", title="大方案")
+    for i in range(25):
+        rect.item(plan=large, actor="principal", problem=f"问题{i}")
+    rect.submit(large)
+    for _round in range(3):
+        rect.act(rect.act(large, "supervisor"), "liaison", "return_revise", "再改")
+        rect.submit(large)
+    page = pinned(client, large.get_absolute_url(), 11, django_assert_max_num_queries)
+    # Each return is in the review trail and in the plan's own record.
+    assert "请您办理" in page and page.count("再改") == 6 and "问题24" in page
 
 
 def test_project_listing_keeps_its_query_count(rect, world, as_user, django_assert_max_num_queries):

@@ -65,3 +65,18 @@ def test_items_awaiting_sign_off_are_in_the_groups_workload(rect):
     rows = items_for(group=None, user_ids=[], units=[rect.world.county_a])
     assert [r.title for r in rows] == [item.problem[:60]] and rows[0].kind == "待销号"
     assert items_for(group=None, user_ids=[], units=[rect.world.county_b]) == []
+
+
+def test_plans_waiting_are_in_the_groups_workload_and_reminders(rect):
+    """The engine's own wiring (督导组 workspace, 催办 sweeps) links to the plan page."""
+    from materials import reminders
+    from materials import workload as review_workload
+
+    plan = rect.plan(actor="principal")
+    rect.item(plan=plan, actor="principal")
+    plan = rect.submit(plan)
+    supervisor = rect.user("supervisor")
+    (row,) = review_workload.items_for(group=None, user_ids=[supervisor.pk], units=[])
+    assert row.url == plan.get_absolute_url() and row.detail == "市委督导组审阅把关"
+    (step,) = plan.review.steps.filter(state="open")
+    assert reminders.URGE_TARGETS["review_step"](step.pk).url == plan.get_absolute_url()
