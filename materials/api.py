@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from materials import review as engine
 from materials import selectors, services
 from materials.choices import ActionKind, MaterialKind, SixNo
+from materials.copycheck.api import routes as copycheck_routes
 from materials.models import (
     ChainStep,
     ChainTemplate,
@@ -299,4 +300,5 @@ routes = [
     ("materials", MaterialViewSet, "material"),
     ("review-steps", ReviewStepViewSet, "review-step"),
     ("chain-templates", ChainTemplateViewSet, "chain-template"),
+    *copycheck_routes,  # 雷同检测
 ]

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from materials import views
+from materials.copycheck.urls import urlpatterns as copycheck_urlpatterns
 
 app_name = "materials"
 
@@ -20,4 +21,5 @@ urlpatterns = [
     path("materials/<int:pk>/export.docx", views.material_export, name="export"),
     path("materials/<int:pk>/history/", views.material_history, name="history"),
     path("reviews/inbox/", views.inbox, name="inbox"),
+    *copycheck_urlpatterns,  # 雷同检测: the reference corpus
 ]

@@ -348,6 +348,27 @@ STATEMENT_FACTS = {
         "女儿{age}岁，在{city}{job}，配偶{job2}",
     ],
 }
+STATEMENT_HEADS = [
+    "",
+    "",
+    "经自查，",
+    "需要说明的是，",
+    "关于这方面，",
+    "如实说明：",
+    "对照规定检查，",
+    "经认真核对，",
+    "据实报告，",
+]
+STATEMENT_TAILS = [
+    "",
+    "",
+    "，特此说明",
+    "，如有不实愿承担责任",
+    "，已在班子会上作了说明",
+    "，欢迎群众监督",
+    "，有据可查",
+    "，账目清楚",
+]
 SHOPS = ["小超市", "饭店", "农资店", "修车铺", "服装店", "五金店", "药店", "照相馆"]
 CARS = ["桑塔纳", "帕萨特", "捷达", "伊兰特", "凯美瑞", "别克", "长城皮卡", "依维柯", "富康", "宝来"]
 JOBS = ["读大学", "读研究生", "参军", "在企业打工", "当教师", "考上公务员", "当医生", "上高中"]
@@ -424,7 +445,7 @@ ATTITUDE_TAILS = [
 # and then another), so that two materials built on the same sentence frame still differ.
 SYNONYMS = [
     ["群众", "老百姓", "人民群众", "百姓"],
-    ["问题", "事情", "难题", "事"],
+    ["问题", "事情", "难题"],
     ["没有", "未", "没"],
     ["解决", "处理好", "办结", "落实"],
     ["反映", "提出", "反应"],
@@ -445,11 +466,9 @@ SYNONYMS = [
     ["确保", "保证", "力争", "争取"],
     ["年底前", "年内", "今年底前", "12月底前"],
     ["牵头", "负责", "主抓", "统筹"],
-    ["规定", "标准", "要求", "制度"],
+    ["规定", "要求", "制度"],
     ["组织", "安排", "举办", "开展"],
     ["召开", "开", "举行", "主持"],
-    ["次", "回", "趟"],
-    ["个月", "月", "个多月"],
     ["涉及", "牵涉", "关系到", "影响"],
     ["实地", "现场", "当面", "亲自"],
     ["针对", "围绕", "对", "聚焦"],
@@ -457,13 +476,13 @@ SYNONYMS = [
     ["完善", "健全", "改进", "规范"],
     ["深入", "到", "下到", "走进"],
     ["形成", "建成", "固化为", "变成"],
-    ["工作", "业务", "事务", "任务"],
     ["其中", "当中", "里面", "里头"],
     ["花费", "花了", "支出", "用去"],
     ["接待", "招待", "陪同"],
     ["标准", "规格", "档次"],
 ]
-_SYNONYM_OF = {word: number for number, group in enumerate(SYNONYMS) for word in group}
+# Only words of two characters or more are replaced (one character is part of too many words).
+_SYNONYM_OF = {word: number for number, group in enumerate(SYNONYMS) for word in group if len(word) >= 2}
 _SYNONYM_PATTERN = re.compile("|".join(sorted(_SYNONYM_OF, key=len, reverse=True)))
 THING_WHO = [
     "领导干部",
@@ -698,6 +717,9 @@ class Writer:
         )
 
     def statement(self, key: str) -> str:
+        return self.pick(STATEMENT_HEADS) + self.statement_fact(key) + self.pick(STATEMENT_TAILS)
+
+    def statement_fact(self, key: str) -> str:
         return self.pick(STATEMENT_FACTS[key]).format(
             y=self.r.choice([2012, 2013, 2014]),
             m=self.n(1, 12),

@@ -33,7 +33,7 @@ K = 10  # shingle length, in normalised characters
 W = 24  # winnowing window: any shared run of K + W - 1 = 33 characters is always seen
 MAX_GAP = 64  # hits further apart than this in the checked text are not chained
 DRIFT = 6  # characters inserted or deleted between two chained hits
-TOLERANCE = 4  # extension skips one changed character when the next TOLERANCE ones agree
+TOLERANCE = 4  # extension steps over a small edit when the next TOLERANCE characters agree
 MERGE_GAP = 24  # chains of one source this close in the checked text are one passage
 SOURCE_WINDOW = 600  # ... and this close in the source (paragraphs copied in another order)
 MIN_BLOCK = 10  # matching blocks shorter than this inside a chain are chance, not evidence
@@ -240,19 +240,35 @@ def _agree(a: str, i: int, b: str, j: int, n: int) -> bool:
     return i >= 0 and j >= 0 and i + n <= len(a) and j + n <= len(b) and a[i : i + n] == b[j : j + n]
 
 
+# At a difference, what extension may step over: one or two characters changed, inserted or
+# deleted — provided the next TOLERANCE characters agree again.
+_SKIPS = [(1, 1), (2, 2), (1, 0), (0, 1), (2, 0), (0, 2), (3, 3)]
+
+
 def extend(q: str, s: str, c: Chain) -> Chain:
-    """Grow a chain outwards while both texts agree (one changed character is skipped when
-    the next TOLERANCE characters agree again)."""
+    """Grow a chain outwards while both texts agree, stepping over small edits."""
     qa, sa = c.q_start, c.s_start
     while qa > 0 and sa > 0:
-        if q[qa - 1] == s[sa - 1] or _agree(q, qa - 1 - TOLERANCE, s, sa - 1 - TOLERANCE, TOLERANCE):
+        if q[qa - 1] == s[sa - 1]:
             qa, sa = qa - 1, sa - 1
+            continue
+        for dq, ds in _SKIPS:
+            i, j = qa - dq - TOLERANCE, sa - ds - TOLERANCE
+            if _agree(q, i, s, j, TOLERANCE):
+                qa, sa = i, j
+                break
         else:
             break
     qb, sb = c.q_end, c.s_end
     while qb < len(q) and sb < len(s):
-        if q[qb] == s[sb] or _agree(q, qb + 1, s, sb + 1, TOLERANCE):
+        if q[qb] == s[sb]:
             qb, sb = qb + 1, sb + 1
+            continue
+        for dq, ds in _SKIPS:
+            i, j = qb + dq, sb + ds
+            if _agree(q, i, s, j, TOLERANCE):
+                qb, sb = i + TOLERANCE, j + TOLERANCE
+                break
         else:
             break
     return Chain(qa, qb, sa, sb, c.hits)

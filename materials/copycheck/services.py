@@ -185,12 +185,11 @@ def copy_check_run(*, version_id: int) -> CopyReport:
     try:
         with transaction.atomic():
             version = MaterialVersion.objects.select_related("material").get(pk=version_id)
-            report = CopyReport.objects.select_for_update().filter(material_version=version).first()
-            if report is None:
-                report = CopyReport.objects.create(
-                    material_version=version, material=version.material, number=version.number
-                )
-                report = CopyReport.objects.select_for_update().get(pk=report.pk)
+            CopyReport.objects.get_or_create(  # versions submitted before 雷同检测 existed
+                material_version=version, defaults={"material": version.material, "number": version.number}
+            )
+            # One run at a time per version: a second worker waits here, then finds it indexed.
+            report = CopyReport.objects.select_for_update().get(material_version=version)
             prepared, spans = prepare_version(version)
             document = _index(prepared, version=version)
             found = check(
@@ -305,7 +304,11 @@ def reference_text_index(*, reference_id: int) -> CopyDocument:
 def reference_text_update(
     *, actor: Any, reference: ReferenceText, title: str, source_note: str, version: int | None
 ) -> ReferenceText:
-    reference = ReferenceText.objects.select_for_update().select_related("owner_unit").get(pk=reference.pk)
+    reference = (
+        ReferenceText.objects.select_for_update(of=("self",))
+        .select_related("owner_unit")
+        .get(pk=reference.pk)
+    )
     require(can_manage_reference(actor, reference), _("只有上传单位的活动办可以修改这份比对文本。"))
     check_version(reference, version)
     reference.title, reference.source_note = title.strip(), source_note.strip()
@@ -319,7 +322,11 @@ def reference_text_withdraw(
 ) -> ReferenceText:
     """Withdraw a reference text: later checks no longer compare with it; nothing is deleted,
     and reports that cite it keep citing it."""
-    reference = ReferenceText.objects.select_for_update().select_related("owner_unit").get(pk=reference.pk)
+    reference = (
+        ReferenceText.objects.select_for_update(of=("self",))
+        .select_related("owner_unit")
+        .get(pk=reference.pk)
+    )
     require(can_manage_reference(actor, reference), _("只有上传单位的活动办可以撤回这份比对文本。"))
     check_version(reference, version)
     if reference.status != ReferenceStatus.ACTIVE:

@@ -113,7 +113,16 @@ def test_demo_is_believable_and_rerunning_changes_nothing(client):
         Organization.objects.count(),
     ]
     history = [Unit.history.count(), Person.history.count(), Post.history.count()]
+    from materials.models import CopyDocument, CopyReport, ReferenceText
+
+    copycheck = [ReferenceText.objects.count(), CopyReport.objects.count(), CopyDocument.objects.count()]
+    assert CopyReport.objects.exclude(passages=[]).exists()  # the demo's material with copied passages
     call_command("seed_demo", stdout=quiet)
+    assert [
+        ReferenceText.objects.count(),
+        CopyReport.objects.count(),
+        CopyDocument.objects.count(),
+    ] == copycheck
     assert [
         Unit.objects.count(),
         Person.objects.count(),
