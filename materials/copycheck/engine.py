@@ -39,7 +39,7 @@ SOURCE_WINDOW = 600  # ... and this close in the source (paragraphs copied in an
 MIN_BLOCK = 10  # matching blocks shorter than this inside a chain are chance, not evidence
 CHAIN_MIN = 18  # characters a chain must share (outside common ground) to count at all
 MIN_CHARS = 45  # characters a passage must share, outside common ground, to be reported
-MAX_SOURCES = 40  # candidate sources aligned per check (those with the most hits)
+MAX_SOURCES = 30  # candidate sources aligned per check (those with the most hits)
 ALGORITHM = f"k{K}w{W}"
 
 _MOD = (1 << 61) - 1
@@ -75,9 +75,19 @@ def normalise(text: str) -> tuple[str, list[int]]:
     return "".join(out), offsets
 
 
+_TABLE: dict[int, str | None] = {}  # str.translate table: characters that normalise differently
+_SEEN: set[str] = set()
+
+
 def normalise_only(text: str) -> str:
-    """``normalise`` without the offset map (bulk indexing)."""
-    return "".join(_CHARS[ch] if ch in _CHARS else _normal_char(ch) for ch in text)
+    """``normalise`` without the offset map (bulk indexing, source texts): one C-level
+    ``str.translate`` once every character of the text has been seen."""
+    for ch in set(text) - _SEEN:
+        normal = _normal_char(ch)
+        if normal != ch:
+            _TABLE[ord(ch)] = normal or None
+        _SEEN.add(ch)
+    return text.translate(_TABLE)
 
 
 def shingle_hashes(norm: str) -> list[int]:
@@ -205,10 +215,9 @@ def hits_by_source(
     return pairs
 
 
-def rank_sources(pairs: Mapping[int, list[tuple[int, int]]], limit: int = MAX_SOURCES) -> list[int]:
-    """The documents with the most distinct hit positions first."""
-    scored = sorted(pairs, key=lambda d: (-len({q for q, _s in pairs[d]}), d))
-    return scored[:limit]
+def rank_sources(pairs: Mapping[int, list[tuple[int, int]]]) -> list[int]:
+    """The documents with the most hits first."""
+    return sorted(pairs, key=lambda d: (-len(pairs[d]), d))
 
 
 def chain(pairs: list[tuple[int, int]]) -> list[Chain]:
@@ -368,20 +377,14 @@ def covered(passages: Iterable[Passage]) -> int:
 
 def match(
     prepared: Prepared,
-    rows: Iterable[tuple[int, int, int]],
-    source_norm: Callable[[list[int]], Mapping[int, str]],
+    pairs: Mapping[int, list[tuple[int, int]]],
+    source_norms: Mapping[int, str],
     priority: Callable[[int], tuple] = lambda d: (d,),
 ) -> list[Passage]:
-    """All passages of ``prepared`` found in the documents of ``rows``.
-
-    ``rows`` are index rows (hash, document, position) for the text's fingerprints, with
-    common-ground hashes already left out; ``source_norm(ids)`` returns the normalised text
-    of the candidate documents (for extension).
-    """
-    pairs = hits_by_source(prepared, rows)
-    sources = rank_sources(pairs)
-    norms = source_norm(sources) if sources else {}
+    """All passages of ``prepared`` found in the candidate documents of ``pairs`` (hits by
+    document, from ``hits_by_source``; common ground already left out), extended against
+    their normalised texts in ``source_norms``."""
     candidates: list[Passage] = []
-    for document in sources:
-        candidates.extend(passages_of(prepared, document, pairs[document], norms.get(document)))
+    for document, found in pairs.items():
+        candidates.extend(passages_of(prepared, document, found, source_norms.get(document)))
     return resolve(candidates, priority)

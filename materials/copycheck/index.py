@@ -90,10 +90,24 @@ def hashes_of(document_ids: list[int], hashes: Iterable[int]) -> set[int]:
 def common_threshold(total_documents: int | None = None) -> int:
     """How many documents a fingerprint must appear in to be common ground."""
     if total_documents is None:
-        total_documents = CopyDocument.objects.count()
+        total_documents = document_count()
     share = float(getattr(settings, "COPYCHECK_COMMON_SHARE", 0.01))
     minimum = int(getattr(settings, "COPYCHECK_COMMON_MIN_DOCUMENTS", 20))
     return max(minimum, math.ceil(share * total_documents))
+
+
+def document_count() -> int:
+    """How many documents the index holds: PostgreSQL's estimate (kept by autovacuum, free to
+    read) once the table is large, an exact count otherwise."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [CopyDocument._meta.db_table]
+            )
+            row = cursor.fetchone()
+        if row and row[0] > 100_000:
+            return int(row[0])
+    return CopyDocument.objects.count()
 
 
 def common_among(hashes: Iterable[int]) -> set[int]:

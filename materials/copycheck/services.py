@@ -109,30 +109,42 @@ def check(
         index.record_common(fresh)
         common |= fresh.keys()
     engine.mark_common(prepared, common)
-    documents = index.documents({document for _h, document, _p in rows})
-    keep = {
-        pk
-        for pk, info in documents.items()
-        if info.is_active
-        and pk != exclude_document
-        and (material_id is None or info.material_id != material_id)
-        and (author_id is None or info.author_id != author_id)
-    }
-    rows = [row for row in rows if row[1] in keep and row[0] not in common]
-    passages = engine.match(prepared, rows, index.source_norms, priority=lambda pk: documents[pk].priority)
+    pairs = engine.hits_by_source(prepared, [row for row in rows if row[0] not in common])
+    # Look at the best-supported documents only (their metadata, then their text), leaving out
+    # the material's own versions, its author's other texts and withdrawn references.
+    documents: dict[int, index.DocumentInfo] = {}
+    chosen: list[int] = []
+    ranked = engine.rank_sources(pairs)
+    for start in range(0, len(ranked), 4 * engine.MAX_SOURCES):
+        batch = ranked[start : start + 4 * engine.MAX_SOURCES]
+        documents.update(index.documents(batch))
+        chosen.extend(
+            pk
+            for pk in batch
+            if pk in documents
+            and documents[pk].is_active
+            and pk != exclude_document
+            and (material_id is None or documents[pk].material_id != material_id)
+            and (author_id is None or documents[pk].author_id != author_id)
+        )
+        if len(chosen) >= engine.MAX_SOURCES:
+            break
+    chosen = chosen[: engine.MAX_SOURCES]
+    passages = engine.match(
+        prepared,
+        {pk: pairs[pk] for pk in chosen},
+        index.source_norms(chosen) if chosen else {},
+        priority=lambda pk: documents[pk].priority,
+    )
     share = engine.covered(passages) / len(prepared.norm) if prepared.norm else 0.0
     return Found(passages, documents, share)
 
 
 def _source(info: index.DocumentInfo) -> dict[str, Any]:
+    # Ids of versions' materials and of reference texts (index documents are rebuilt by a reindex).
     if info.reference_id:
-        return {"kind": SourceKind.REFERENCE, "document": info.pk, "reference": info.reference_id}
-    return {
-        "kind": SourceKind.MATERIAL,
-        "document": info.pk,
-        "material": info.material_id,
-        "version": info.version_number,
-    }
+        return {"kind": SourceKind.REFERENCE, "reference": info.reference_id}
+    return {"kind": SourceKind.MATERIAL, "material": info.material_id, "version": info.version_number}
 
 
 def _passages_json(

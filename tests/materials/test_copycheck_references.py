@@ -162,9 +162,7 @@ def test_copies_of_a_reference_text_are_found_until_it_is_withdrawn(
         )
     report = report_of(copier)
     assert report.status == CopyStatus.DONE
-    assert [p["source"] for p in report.passages] == [
-        {"kind": "reference", "document": reference.copy_document.pk, "reference": reference.pk}
-    ]
+    assert [p["source"] for p in report.passages] == [{"kind": "reference", "reference": reference.pk}]
     client.force_login(account("P410922-SJ"))
     page = client.get(f"/materials/{copier.pk}/").content.decode()
     assert "网上流传的范文" in page and "某文库网站" in page
@@ -204,3 +202,26 @@ def test_the_corpus_list_has_a_fixed_query_count(client, province, django_assert
         page = client.get("/materials/references/").content.decode()
     assert len(small.captured_queries) == len(large.captured_queries)
     assert "范文39" in page
+
+
+def test_the_admin_uploads_and_withdraws_through_the_services(
+    client, reference, django_capture_on_commit_callbacks
+):
+    admin = UserFactory(username="admin3", is_superuser=True, is_staff=True)
+    client.force_login(admin)
+    assert client.get("/admin/materials/referencetext/").status_code == 200
+    assert client.get("/admin/materials/copyreport/").status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/admin/materials/referencetext/add/",
+            {"title": "后台上传", "source_note": "管理员", "text": MODEL_TEXT},
+        )
+    assert response.status_code == 302
+    added = ReferenceText.objects.get(title="后台上传")
+    assert added.owner_unit is None and added.history.count() == 1
+    assert CopyDocument.objects.filter(reference=added).exists()
+    client.post(
+        "/admin/materials/referencetext/",
+        {"action": "withdraw", "_selected_action": [added.pk, reference.pk]},
+    )
+    assert set(ReferenceText.objects.values_list("status", flat=True)) == {ReferenceStatus.WITHDRAWN}
