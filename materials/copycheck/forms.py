@@ -33,4 +33,6 @@ class ReferenceEditForm(VersionedForm):
 
 
 class ReferenceWithdrawForm(VersionedForm):
-    reason = forms.CharField(label=_("撤回原因"), max_length=300)
+    reason = forms.CharField(
+        label=_("撤回原因"), max_length=300, widget=forms.TextInput(attrs={"placeholder": _("撤回原因")})
+    )
