@@ -184,3 +184,61 @@ class MeetingReportAdmin(ReadOnlyAdmin):
 class StageEventAdmin(ReadOnlyAdmin):
     list_display = ["subject", "subject_id", "action", "actor_name", "created_at"]
     list_filter = ["subject", "action"]
+
+
+# --- 雷同检测 (copy detection) --------------------------------------------------------
+
+from django.contrib import messages  # noqa: E402
+
+from materials.copycheck import services as copycheck  # noqa: E402
+from materials.models import CopyReport, ReferenceText  # noqa: E402
+
+
+@admin.register(ReferenceText)
+class ReferenceTextAdmin(ServiceAdmin):
+    """The reference corpus: uploaded, renamed and withdrawn through the services."""
+
+    list_display = ["title", "source_note", "owner_unit", "status", "uploaded_at"]
+    list_filter = ["status"]
+    search_fields = ["title", "source_note"]
+    scope_path_field = "owner_unit__path"
+    scope_unit_field = "owner_unit_id"
+    actions = ["withdraw"]
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return ["title", "source_note"] if obj else ["title", "source_note", "text"]
+
+    def create(self, request: HttpRequest, obj: Any, form: ModelForm) -> Model:
+        data = form.cleaned_data
+        return copycheck.reference_text_upload(
+            actor=request.user, title=data["title"], source_note=data["source_note"], text=data["text"]
+        )
+
+    def update(self, request: HttpRequest, obj: Any, form: ModelForm) -> Model:
+        data = form.cleaned_data
+        return copycheck.reference_text_update(
+            actor=request.user,
+            reference=obj,
+            title=data["title"],
+            source_note=data["source_note"],
+            version=None,
+        )
+
+    @admin.action(description="撤回所选比对文本（不删除）")
+    def withdraw(self, request: HttpRequest, queryset: Any) -> None:
+        done = 0
+        for reference in queryset.filter(status="active"):
+            copycheck.reference_text_withdraw(
+                actor=request.user, reference=reference, reason="在管理后台撤回", version=None
+            )
+            done += 1
+        self.message_user(request, f"已撤回 {done} 份比对文本。", messages.SUCCESS)
+
+
+@admin.register(CopyReport)
+class CopyReportAdmin(ReadOnlyAdmin):
+    list_display = ["material", "number", "status", "share", "source_count", "checked_at", "duration_ms"]
+    list_filter = ["status"]
+    scope_path_field = "material__unit_path"
+    scope_unit_field = "material__unit_id"
+    exclude = ["passages"]

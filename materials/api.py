@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from materials import review as engine
 from materials import selectors, services
 from materials.choices import ActionKind, MaterialKind, SixNo
+from materials.copycheck.api import routes as copycheck_routes
 from materials.models import (
     ChainStep,
     ChainTemplate,
@@ -305,6 +306,7 @@ routes = [
     ("materials", MaterialViewSet, "material"),
     ("review-steps", ReviewStepViewSet, "review-step"),
     ("chain-templates", ChainTemplateViewSet, "chain-template"),
+    *copycheck_routes,  # 雷同检测
 ]
 
 # 谈心谈话, 拟批评意见, meetings and their criticisms, 通报会, 专题报告 (materials/meeting_api.py).

@@ -63,6 +63,11 @@ EXAMPLES = {
 
 
 def demo_content(with_body_parts: bool, variant: int = 0) -> dict[str, Any]:
+    if variant >= 2:
+        # Each demo author writes his own material: 雷同检测 would rightly flag the same text twice.
+        from materials.copycheck.corpus import Writer
+
+        return sections.normalise(Writer(variant).material(with_body_parts), with_body_parts)
     content = sections.empty_content(with_body_parts)
     content["discipline"] = (
         "能够在思想上政治上行动上同党中央保持高度一致，严格执行中央八项规定和省委省政府20条意见。"
@@ -308,3 +313,6 @@ def seed(ctx: DemoContext) -> None:  # type: ignore[no-redef]
 
     _seed_materials(ctx)
     meeting_demo.seed(ctx)
+    from materials.copycheck import demo as copycheck_demo
+
+    copycheck_demo.seed(ctx)  # 雷同检测: reference texts, a material with copied passages

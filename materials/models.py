@@ -459,6 +459,12 @@ class MaterialGroupObjectPermission(GroupObjectPermissionBase):
 
 # --- stage two around the meeting: 谈心谈话, 拟批评意见, 民主生活会, 通报会, 专题报告 ---------------
 # The models live in materials/meeting_models.py; importing them here registers them with the app.
+# --- 雷同检测 (copy detection) -------------------------------------------------------
+# Reference texts are records offices upload and withdraw: they keep history. Documents,
+# fingerprints, common hashes and reports are derived data, rebuilt from the versions and
+# reference texts by ``manage.py copycheck_reindex``: like campaign.Job they keep none.
+# The logic is in materials/copycheck/.
+from materials.copycheck.choices import CopyStatus, ReferenceStatus  # noqa: E402
 from materials.meeting_models import (  # noqa: E402, F401
     Briefing,
     CriticismList,
@@ -472,3 +478,188 @@ from materials.meeting_models import (  # noqa: E402, F401
     PlannedCriticism,
     Talk,
 )
+
+
+class ReferenceText(models.Model):
+    """A public text to compare materials with: a model text circulating online, a first-batch
+    unit's material ("防止从网上拼拼凑凑、从第一批活动单位照抄照搬" [002])."""
+
+    title = models.CharField(_("标题"), max_length=200)
+    source_note = models.CharField(
+        _("来源说明"), max_length=300, help_text=_("如：网络范文、第一批活动单位材料")
+    )
+    text = models.TextField(_("全文"))
+    file_name = models.CharField(_("上传文件"), max_length=200, blank=True)
+    owner_unit = models.ForeignKey(
+        "units.Unit",
+        verbose_name=_("上传单位"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("上传的活动办所在单位；系统管理员上传的为空"),
+    )
+    status = models.CharField(
+        _("状态"), max_length=16, choices=ReferenceStatus.choices, default=ReferenceStatus.ACTIVE
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), default=clock.now)
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("撤回人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    withdraw_reason = models.CharField(_("撤回原因"), max_length=300, blank=True)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+
+    history = audit_history(excluded_fields=["text"])
+
+    class Meta:
+        verbose_name = _("比对文本")
+        verbose_name_plural = _("比对文本库")
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("materials:reference", args=[self.pk])
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == ReferenceStatus.ACTIVE
+
+
+class CopyDocument(models.Model):
+    """One text in the fingerprint index: a submitted material version or a reference text."""
+
+    material_version = models.OneToOneField(
+        MaterialVersion,
+        verbose_name=_("材料版本"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="copy_document",
+    )
+    reference = models.OneToOneField(
+        ReferenceText,
+        verbose_name=_("比对文本"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="copy_document",
+    )
+    # Copied from the version's material, so a check never joins to find whose text it is.
+    material = models.ForeignKey(
+        Material, verbose_name=_("材料"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    author = models.ForeignKey(
+        Person, verbose_name=_("撰写人"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    is_active = models.BooleanField(_("参与比对"), default=True)
+    length = models.PositiveIntegerField(_("字数（规范化后）"), default=0)
+    fingerprint_count = models.PositiveIntegerField(_("指纹数"), default=0)
+    algorithm = models.CharField(_("算法参数"), max_length=20)
+    indexed_at = models.DateTimeField(_("索引时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("雷同检测索引文档")
+        verbose_name_plural = _("雷同检测索引文档")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(material_version__isnull=False, reference__isnull=True)
+                | Q(material_version__isnull=True, reference__isnull=False),
+                name="%(app_label)s_%(class)s_one_source",
+                violation_error_message=_("索引文档必须对应一个材料版本或一份比对文本。"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk}"
+
+
+class CopyFingerprint(models.Model):
+    """hash → (document, position): the index a check looks its fingerprints up in.
+
+    The primary key (hash, document, position) is the only index: a lookup by hash is an
+    index-only scan. No foreign-key constraint and no index on ``document``: rows are only
+    ever bulk-inserted and looked up by hash; ``copycheck_reindex`` rebuilds the table.
+    """
+
+    pk = models.CompositePrimaryKey("hash", "document_id", "position")
+    hash = models.BigIntegerField(_("指纹"))
+    document = models.ForeignKey(
+        CopyDocument,
+        verbose_name=_("索引文档"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    position = models.IntegerField(_("位置"))
+
+    class Meta:
+        verbose_name = _("雷同检测指纹")
+        verbose_name_plural = _("雷同检测指纹")
+
+    def __str__(self) -> str:
+        return f"{self.hash}@{self.document_id}:{self.position}"
+
+
+class CopyCommonHash(models.Model):
+    """A fingerprint found in so many documents that it is common ground, never evidence."""
+
+    hash = models.BigIntegerField(_("指纹"), primary_key=True)
+    documents = models.PositiveIntegerField(_("文档数"))
+
+    class Meta:
+        verbose_name = _("常用表述指纹")
+        verbose_name_plural = _("常用表述指纹")
+        ordering = ["-documents"]
+
+    def __str__(self) -> str:
+        return str(self.hash)
+
+
+class CopyReport(models.Model):
+    """The copy check of one submitted version: the share it covers and each shared passage.
+
+    ``passages`` is a list of {"ranges": [[section, start, end], ...], "chars": n, "source":
+    {"kind", "material", "version", "reference"}, "also": [source, ...]}: ranges in the
+    section texts of ``sections.sections_text``; the source's own text is never stored here.
+    """
+
+    material_version = models.OneToOneField(
+        MaterialVersion, verbose_name=_("材料版本"), on_delete=models.CASCADE, related_name="copy_report"
+    )
+    material = models.ForeignKey(
+        Material, verbose_name=_("材料"), on_delete=models.CASCADE, related_name="copy_reports"
+    )
+    number = models.PositiveSmallIntegerField(_("版本号"))
+    status = models.CharField(
+        _("状态"), max_length=16, choices=CopyStatus.choices, default=CopyStatus.PENDING
+    )
+    share = models.FloatField(_("雷同比例"), null=True, blank=True)
+    passages = models.JSONField(_("雷同片段"), default=list, blank=True)
+    source_count = models.PositiveIntegerField(_("来源数"), default=0)
+    error = models.TextField(_("错误"), blank=True)
+    requested_at = models.DateTimeField(_("提交检测时间"), auto_now_add=True)
+    checked_at = models.DateTimeField(_("检测完成时间"), null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(_("检测耗时（毫秒）"), null=True, blank=True)
+    runs = models.PositiveSmallIntegerField(_("检测次数"), default=0)
+
+    class Meta:
+        verbose_name = _("雷同检测报告")
+        verbose_name_plural = _("雷同检测报告")
+        ordering = ["material", "-number"]
+        indexes = [models.Index(fields=["material", "-number"], name="materials_copyreport_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.material_version} · {self.get_status_display()}"

@@ -17,6 +17,7 @@ from campaign.services import check_version, save_validated
 from materials import review as engine
 from materials import sections
 from materials.choices import MaterialKind, MaterialStatus, SubjectKind
+from materials.copycheck.services import copy_check_request
 from materials.models import Material, MaterialProblem, MaterialVersion, Review
 from materials.selectors import can_edit, materials_visible_to, required_materials
 from units.access import require, scope_for
@@ -162,6 +163,7 @@ def material_submit(*, actor: Any, material: Material, version: int | None) -> M
         submitted_by=actor,
     )
     _sync_problems(actor, material, content)
+    copy_check_request(material=material, number=number)  # 雷同检测, queued after commit
     material.status = MaterialStatus.IN_REVIEW
     save_validated(material, actor=actor, update_fields=["status"])
     review = engine.review_submit(

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from materials import meeting_views, views
+from materials.copycheck.urls import urlpatterns as copycheck_urlpatterns
 
 app_name = "materials"
 
@@ -20,6 +21,7 @@ urlpatterns = [
     path("materials/<int:pk>/export.docx", views.material_export, name="export"),
     path("materials/<int:pk>/history/", views.material_history, name="history"),
     path("reviews/inbox/", views.inbox, name="inbox"),
+    *copycheck_urlpatterns,  # 雷同检测: the reference corpus
 ]
 
 # 谈心谈话, 拟批评意见, 专题民主生活会 / 组织生活会, 通报会, 专题报告 (materials/meeting_views.py).

@@ -18,6 +18,7 @@ from materials import review as engine
 from materials import sections, selectors, services
 from materials.chains import build_subject
 from materials.choices import MaterialKind, MaterialStatus
+from materials.copycheck.selectors import copy_view, with_copy_share
 from materials.exports import material_to_docx
 from materials.forms import (
     DecisionForm,
@@ -125,6 +126,7 @@ def material_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_manage": scope.can_manage(material.unit_path),
             "publishable": services.publishable(material),
             "problems": sections.problems(version.content) if version else [],
+            "copy": copy_view(request.user, material, version),  # 雷同检测, for reviewers
         },
     )
 
@@ -267,7 +269,12 @@ def material_version(request: HttpRequest, pk: int, number: int) -> HttpResponse
     return render(
         request,
         "materials/material_version.html",
-        {"material": material, "version": version, "sections": list(sections.sections_text(version.content))},
+        {
+            "material": material,
+            "version": version,
+            "sections": list(sections.sections_text(version.content)),
+            "copy": copy_view(request.user, material, version),
+        },
     )
 
 
@@ -388,7 +395,9 @@ def material_history(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     """待我审核: open steps waiting for me, oldest first."""
-    page = Paginator(selectors.inbox(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(with_copy_share(selectors.inbox(request.user)), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     now = clock.now()
     for row in page.object_list:
         row.days_waiting = (now - row.opened_at).days

@@ -128,7 +128,16 @@ def test_demo_is_believable_and_rerunning_changes_nothing(client):
     stage_models = [StageCalendar, WindowOverride, UnitStage, StageEvent, Gate, LookBack]
     stage_rows = [(m.objects.count(), m.history.count()) for m in stage_models]
     stage_one = _stage_one_counts()
+    from materials.models import CopyDocument, CopyReport, ReferenceText
+
+    copycheck = [ReferenceText.objects.count(), CopyReport.objects.count(), CopyDocument.objects.count()]
+    assert CopyReport.objects.exclude(passages=[]).exists()  # the demo's material with copied passages
     call_command("seed_demo", stdout=quiet)
+    assert [
+        ReferenceText.objects.count(),
+        CopyReport.objects.count(),
+        CopyDocument.objects.count(),
+    ] == copycheck
     assert [
         Unit.objects.count(),
         Person.objects.count(),
