@@ -97,13 +97,39 @@ class ServiceAdmin(SimpleHistoryAdmin):
 @admin.register(Campaign)
 class CampaignAdmin(ServiceAdmin):
     list_display = ["name", "batch", "root_unit", "start_date", "end_date", "min_unit_months"]
-    fields = ["name", "batch", "root_unit", "start_date", "end_date", "min_unit_months"]
+    fields = [
+        "name",
+        "batch",
+        "root_unit",
+        "start_date",
+        "end_date",
+        "min_unit_months",
+        "rating_min_responses",
+        "rating_threshold_numerator",
+        "rating_threshold_denominator",
+    ]
     raw_id_fields = ["root_unit"]
     scope_path_field = "root_unit__path"
     scope_unit_field = "root_unit_id"
+    RATING_FIELDS = ("rating_min_responses", "rating_threshold_numerator", "rating_threshold_denominator")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # Once the campaign runs only the rule of the public rating (开门整改) is changed here.
+        return [f for f in self.fields if f not in self.RATING_FIELDS] if obj is not None else []
 
     def create(self, request: HttpRequest, obj: Campaign, form: ModelForm) -> Model:
-        return services.campaign_create(actor=request.user, **form.cleaned_data)
+        data = {k: v for k, v in form.cleaned_data.items() if k not in self.RATING_FIELDS}
+        return services.campaign_create(actor=request.user, **data)
+
+    def update(self, request: HttpRequest, obj: Campaign, form: ModelForm) -> Model:
+        data = form.cleaned_data
+        return services.campaign_set_rating_rule(
+            actor=request.user,
+            campaign=obj,
+            min_responses=data["rating_min_responses"],
+            threshold_numerator=data["rating_threshold_numerator"],
+            threshold_denominator=data["rating_threshold_denominator"],
+        )
 
 
 @admin.register(Job)

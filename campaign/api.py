@@ -543,9 +543,12 @@ routes = [
 
 
 def _collect_routes() -> DefaultRouter:
+    from campaign.dashboard_api import DashboardViewSet
+
     router = DefaultRouter()
     router.register("campaigns", CampaignViewSet, basename="campaign")
     router.register("jobs", JobViewSet, basename="job")
+    router.register("dashboards", DashboardViewSet, basename="dashboard")
     for prefix, viewset, basename in routes:
         router.register(prefix, viewset, basename=basename)
     for module in project_modules("api", skip=("campaign",)):

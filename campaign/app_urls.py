@@ -2,11 +2,14 @@
 
 from django.urls import path
 
-from campaign import views
+from campaign import dashboard_views, views
 
 app_name = "campaign"
 
 urlpatterns = [
+    path("dashboard/", dashboard_views.dashboard_home, name="dashboard_home"),
+    path("dashboard/<str:code>/", dashboard_views.dashboard_page, name="dashboard"),
+    path("dashboard/<str:code>/export.xlsx", dashboard_views.dashboard_export, name="dashboard_export"),
     path("campaigns/<int:pk>/gates/", views.gates_page, name="gates"),
     path("campaign/lookbacks/<int:pk>/close/", views.lookback_close, name="lookback_close"),
     path("campaign/lookbacks/<int:pk>/history/", views.lookback_history, name="lookback_history"),

@@ -1,3 +1,4 @@
+from functools import cache
 from importlib import import_module
 from types import ModuleType
 
@@ -10,23 +11,31 @@ class CampaignConfig(AppConfig):
     verbose_name = _("教育实践活动")
 
     def ready(self) -> None:
-        from campaign import checks  # noqa: F401  registers the system checks
+        from campaign import checks, display  # noqa: F401  checks registers the system checks
         from campaign.gates import autodiscover
 
         # Each app's <app>/gates.py registers the evaluators of the gate conditions it owns.
         autodiscover()
+        display.install()
 
 
 def project_modules(name: str, *, skip: tuple[str, ...] = ()) -> list[ModuleType]:
     """``<app>.<name>`` of each of our apps that has one, in PROJECT_APPS order.
 
     This is how API routes and demo data are collected from the apps. A module
-    that exists but fails to import raises, rather than being skipped.
+    that exists but fails to import raises, rather than being skipped. Looked up once per
+    (apps, name): the unit page asks on every request, and a module that does not exist is
+    otherwise searched for on disk each time.
     """
     from django.conf import settings
 
+    return list(_project_modules(tuple(settings.PROJECT_APPS), name, skip))
+
+
+@cache
+def _project_modules(apps: tuple[str, ...], name: str, skip: tuple[str, ...]) -> tuple[ModuleType, ...]:
     found = []
-    for app in settings.PROJECT_APPS:
+    for app in apps:
         if app in skip:
             continue
         try:
@@ -34,4 +43,4 @@ def project_modules(name: str, *, skip: tuple[str, ...] = ()) -> list[ModuleType
         except ModuleNotFoundError as exc:
             if exc.name != f"{app}.{name}":
                 raise
-    return found
+    return tuple(found)

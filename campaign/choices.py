@@ -10,6 +10,8 @@ class JobKind(models.TextChoices):
     LEDGER_EXPORT = "rectification_ledger_export", _("导出整改台账")
     OPINIONS_IMPORT = "opinions_import", _("导入群众意见")
     OPINIONS_GROUPING = "opinions_grouping", _("意见归类（梳辫子）")
+    MONTHLY_REPORT = "monthly_report", _("月度工作进展报告")
+    RECORD_EVALUATION_REPORT = "record_evaluation_report", _("纪实评价情况报告")
 
 
 class JobStatus(models.TextChoices):
@@ -17,6 +19,7 @@ class JobStatus(models.TextChoices):
     RUNNING = "running", _("进行中")
     DONE = "done", _("已完成")
     FAILED = "failed", _("失败")
+    EXPIRED = "expired", _("文件已过期")
 
 
 class Stage(models.IntegerChoices):

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime
+from fractions import Fraction
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -37,6 +38,15 @@ class Campaign(models.Model):
     end_date = models.DateField(_("结束日期"))
     # "具体到每个单位，集中教育时间一般不少于3个月" [000].
     min_unit_months = models.PositiveSmallIntegerField(_("单位集中教育最少月数"), default=3)
+    # 开门整改: the public rates each finished item; with at least ``rating_min_responses``
+    # ratings below the threshold the item is reopened (复号).
+    rating_min_responses = models.PositiveSmallIntegerField(
+        _("整改效果评价最少评价人数"), default=10, validators=[MinValueValidator(1)]
+    )
+    rating_threshold_numerator = models.PositiveSmallIntegerField(_("整改效果满意率标准（分子）"), default=2)
+    rating_threshold_denominator = models.PositiveSmallIntegerField(
+        _("整改效果满意率标准（分母）"), default=3, validators=[MinValueValidator(1)]
+    )
     version = models.PositiveIntegerField(_("版本"), default=1)
 
     history = audit_history()
@@ -51,10 +61,20 @@ class Campaign(models.Model):
                 name="%(app_label)s_%(class)s_end_after_start",
                 violation_error_message=_("结束日期必须晚于开始日期。"),
             ),
+            models.CheckConstraint(
+                condition=Q(rating_threshold_denominator__gt=0)
+                & Q(rating_threshold_numerator__lte=F("rating_threshold_denominator")),
+                name="%(app_label)s_%(class)s_rating_threshold_is_a_rate",
+                violation_error_message=_("整改效果满意率标准必须是0到1之间的分数。"),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def rating_threshold(self) -> Fraction:
+        return Fraction(self.rating_threshold_numerator, self.rating_threshold_denominator)
 
 
 class Job(models.Model):
@@ -96,7 +116,12 @@ class Job(models.Model):
 
     @property
     def finished(self) -> bool:
-        return self.status in (JobStatus.DONE, JobStatus.FAILED)
+        return self.status in (JobStatus.DONE, JobStatus.FAILED, JobStatus.EXPIRED)
+
+    @property
+    def has_file(self) -> bool:
+        """A finished export whose file is still kept."""
+        return self.status == JobStatus.DONE and bool(self.result.get("file"))
 
 
 # --- calendar ----------------------------------------------------------------

@@ -85,6 +85,34 @@ def campaign_create(
     return campaign
 
 
+@transaction.atomic
+def campaign_set_rating_rule(
+    *,
+    actor: Any,
+    campaign: Campaign,
+    min_responses: int,
+    threshold_numerator: int,
+    threshold_denominator: int,
+) -> Campaign:
+    """开门整改's rule for the public rating of finished items: how many ratings count, and under
+    which satisfied share an item is reopened. Applies to rounds started afterwards."""
+    campaign = Campaign.objects.select_for_update().select_related("root_unit").get(pk=campaign.pk)
+    require(scope_for(actor).can_manage(campaign.root_unit.path), _("只有本级活动办可以修改活动设置。"))
+    if min_responses < 1:
+        raise ValidationError({"rating_min_responses": _("最少评价人数至少为1。")})
+    if not 0 < threshold_numerator <= threshold_denominator:
+        raise ValidationError({"rating_threshold_numerator": _("满意率标准必须是0到1之间的分数，如 2/3。")})
+    campaign.rating_min_responses = min_responses
+    campaign.rating_threshold_numerator = threshold_numerator
+    campaign.rating_threshold_denominator = threshold_denominator
+    save_validated(
+        campaign,
+        actor=actor,
+        update_fields=["rating_min_responses", "rating_threshold_numerator", "rating_threshold_denominator"],
+    )
+    return campaign
+
+
 def job_create(*, actor: Any, kind: str, upload: Any = None, params: dict | None = None) -> Job:
     """Record a background job; the caller queues its task after commit."""
     job = Job(kind=kind, user=actor, params=params or {})

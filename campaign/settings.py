@@ -167,6 +167,8 @@ STORAGES = {
 # out by views that check access; there is deliberately no MEDIA_URL.
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+# Files a background job wrote (exports, reports) are kept this many days, then deleted.
+JOB_FILE_RETENTION_DAYS = env_int("JOB_FILE_RETENTION_DAYS", 7)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Celery ----------------------------------------------------------------
@@ -198,8 +200,20 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # A few periodic sweeps read the deadline columns; no task is scheduled per deadline.
 REMINDER_SWEEP_SECONDS = env_int("REMINDER_SWEEP_SECONDS", 300)
+# 进度看板: the figures of a subtree are cached this long (0 turns the cache off); beat recomputes
+# the campaign's top units a little more often, so their dashboards never open cold.
+DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 300)
+# Rows claimed by a sweep and still unsent after this long are taken over by the next sweep.
+REMINDER_STALE_CLAIM_SECONDS = env_int("REMINDER_STALE_CLAIM_SECONDS", 600)
+# A sweep writes the digests of this many people per transaction (notices and rows marked sent).
+REMINDER_DIGEST_BATCH = env_int("REMINDER_DIGEST_BATCH", 500)
 CELERY_BEAT_SCHEDULE = {
     "reminder-sweep": {"task": "supervision.tasks.sweep_reminders_task", "schedule": REMINDER_SWEEP_SECONDS},
+    "dashboard-warm": {
+        "task": "campaign.tasks.dashboard_warm_task",
+        "schedule": max(DASHBOARD_CACHE_SECONDS * 4 // 5, 60),
+    },
+    "job-files-expiry": {"task": "campaign.tasks.expire_job_files_task", "schedule": 3600},
 }
 # Manual 催办: at most once per object in this many hours.
 URGE_INTERVAL_HOURS = env_int("URGE_INTERVAL_HOURS", 24)
@@ -242,6 +256,8 @@ SPECTACULAR_SETTINGS = {
         "PostRoleEnum": "units.choices.PostRole",
         "OrgRoleEnum": "units.choices.OrgRole",
         "JobKindEnum": "campaign.choices.JobKind",
+        "JobStatusEnum": "campaign.choices.JobStatus",
+        "GradeEnum": "supervision.choices.EvaluationGrade",
         "LevelEnum": "units.choices.Level",
         "MaterialKindEnum": "materials.choices.MaterialKind",
         "StepKindEnum": "materials.choices.StepKind",

@@ -1,15 +1,19 @@
 from __future__ import annotations
 
 import datetime
+import mimetypes
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Model
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,7 +24,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from campaign import selectors, services
 from campaign.audit import history_entries
 from campaign.celery import app as celery_app
-from campaign.choices import Stage
+from campaign.choices import JobStatus, Stage
+from campaign.files import open_private
 from campaign.forms import (
     AdvanceForm,
     CalendarForm,
@@ -60,6 +65,11 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_GET
+def ping(request: HttpRequest) -> HttpResponse:
+    """The most trivial view: the ceiling of the load run (``manage.py loadrun``) and a liveness probe."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
 def healthz(request: HttpRequest) -> JsonResponse:
     """Database and broker reachability, for load balancers and docker-compose."""
     checks: dict[str, dict[str, Any]] = {}
@@ -109,9 +119,58 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "total": job.total,
                 "finished": job.finished,
                 "error": job.error,
+                "download_url": reverse("job_download", args=[job.pk]) if job.has_file else "",
             }
         )
     return render(request, "campaign/job.html", {"job": job, "title": _("后台任务")})
+
+
+JOBS_PER_PAGE = 50
+
+
+@login_required
+def job_list(request: HttpRequest) -> HttpResponse:
+    """我的导入导出: the user's own jobs, newest first (one page: a count and one select)."""
+    page = Paginator(selectors.jobs_of(request.user), JOBS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "campaign/jobs.html",
+        {
+            "page": page,
+            "live": any(not job.finished for job in page),
+            "title": _("我的导入导出"),
+            "retention_days": settings.JOB_FILE_RETENTION_DAYS,
+        },
+    )
+
+
+@login_required
+def job_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The file a job wrote, for its owner only; an expired file says so."""
+    job = job_get_own(request.user, pk)
+    if job.status == JobStatus.EXPIRED:
+        return render(
+            request,
+            "campaign/job_expired.html",
+            {"job": job, "title": _("文件已过期"), "retention_days": settings.JOB_FILE_RETENTION_DAYS},
+            status=410,
+        )
+    if not job.has_file:
+        raise Http404
+    try:
+        stream = open_private(job.result["file"])
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        stream,
+        as_attachment=True,
+        filename=job.result.get("name") or f"job-{job.pk}",
+        content_type=job.result.get("content_type")
+        or mimetypes.guess_type(job.result.get("name") or "")[0]
+        or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 # --- stage windows, stage states, gates, 回头看 ---------------------------------

@@ -9,6 +9,7 @@ from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from campaign.forms import VersionedForm
+from campaign.uploads import DOCX, check_upload
 from materials import sections
 from materials.choices import ActionKind, SixNo, StepKind
 
@@ -134,6 +135,11 @@ def content_from_forms(form: MaterialForm, examples: dict[str, Any], measures: A
 
 class DocxForm(VersionedForm):
     file = forms.FileField(label=_("Word 文件（.docx）"))
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        check_upload(upload, {DOCX}, _("请上传 Word 文件（.docx）。"))
+        return upload
 
 
 class DecisionForm(forms.Form):

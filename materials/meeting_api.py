@@ -15,6 +15,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from campaign.api_scope import ScopeFirstMixin
 from materials import meeting_selectors as ms
 from materials import meeting_services, talk_services
 from materials import talk_selectors as ts
@@ -37,12 +38,14 @@ from materials.meeting_models import (
 )
 from materials.models import ReviewStep
 from materials.views import unit_campaign
+from stages.choices import SurveyMode
+from stages.selectors import surveys_visible_to
 from units.api import UnitCodeField
 from units.models import Organization, Person
 from units.selectors import unit_get_visible
 
 
-class ApiMixin:
+class ApiMixin(ScopeFirstMixin):
     request: Any
 
     def _valid(self, serializer_class: Any, data: Any) -> dict[str, Any]:
@@ -647,6 +650,8 @@ class MeetingCriticismViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
 
 class BriefingSerializer(serializers.ModelSerializer):
     unit = serializers.CharField(source="unit.code", read_only=True)
+    survey_title = serializers.CharField(source="survey.title", read_only=True, default=None)
+    survey_status = serializers.CharField(source="survey.status", read_only=True, default=None)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
 
     class Meta:
@@ -657,7 +662,9 @@ class BriefingSerializer(serializers.ModelSerializer):
             "meeting",
             "held_on",
             "content",
-            "survey_id",
+            "survey",
+            "survey_title",
+            "survey_status",
             "respondents",
             "satisfied",
             "satisfaction",
@@ -677,9 +684,20 @@ class BriefingCreateSerializer(serializers.Serializer):
 class BriefingResultSerializer(MeetingVersionSerializer):
     respondents = serializers.IntegerField(min_value=1)
     satisfied = serializers.IntegerField(min_value=0)
-    survey_id = serializers.IntegerField(
-        required=False, allow_null=True, help_text="群众评议问卷（问卷功能接入后）"
+
+
+class BriefingSurveySerializer(MeetingVersionSerializer):
+    survey = serializers.IntegerField(
+        required=False, help_text="关联已有的群众评议测评（用途 meeting，测评对象含本班子）；不填则新建"
     )
+    mode = serializers.ChoiceField(choices=SurveyMode.choices, required=False, default=SurveyMode.RESPONDENTS)
+    opens_at = serializers.DateTimeField(required=False)
+    closes_at = serializers.DateTimeField(required=False)
+
+    def validate(self, data: dict[str, Any]) -> dict[str, Any]:
+        if "survey" not in data and not (data.get("opens_at") and data.get("closes_at")):
+            raise serializers.ValidationError("新建测评须填写开始时间和截止时间（opens_at、closes_at）。")
+        return data
 
 
 class BriefingViewSet(ApiMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -689,7 +707,9 @@ class BriefingViewSet(ApiMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin
 
     def get_queryset(self) -> Any:
         return (
-            ms.briefings_visible_to(self.request.user).select_related("unit").order_by("unit_path", "held_on")
+            ms.briefings_visible_to(self.request.user)
+            .select_related("unit", "survey")
+            .order_by("unit_path", "held_on")
         )
 
     @extend_schema(request=BriefingCreateSerializer, responses=BriefingSerializer)
@@ -708,6 +728,29 @@ class BriefingViewSet(ApiMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin
         briefing = meeting_services.briefing_record_result(
             actor=request.user, briefing=self.get_object(), **data
         )
+        return Response(BriefingSerializer(briefing).data)
+
+    @extend_schema(request=BriefingSurveySerializer, responses=BriefingSerializer)
+    @action(detail=True, methods=["post"])
+    def survey(self, request: Request, pk: str) -> Response:
+        """The 群众评议 on the survey engine: link an existing MEETING survey or create one (draft)."""
+        data = self._valid(BriefingSurveySerializer, request.data)
+        briefing = self.get_object()
+        if "survey" in data:
+            survey = get_object_or_404(surveys_visible_to(request.user), pk=data["survey"])
+            briefing = meeting_services.briefing_survey_link(
+                actor=request.user, briefing=briefing, version=data["version"], survey=survey
+            )
+        else:
+            meeting_services.briefing_survey_create(
+                actor=request.user,
+                briefing=briefing,
+                version=data["version"],
+                mode=data["mode"],
+                opens_at=data["opens_at"],
+                closes_at=data["closes_at"],
+            )
+        briefing.refresh_from_db()
         return Response(BriefingSerializer(briefing).data)
 
 

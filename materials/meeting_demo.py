@@ -29,6 +29,7 @@ from materials.meeting_models import CriticismList, Meeting, Talk
 from materials.meeting_services import (
     briefing_record,
     briefing_record_result,
+    briefing_survey_link,
     meeting_appraisals_save,
     meeting_attendee_set,
     meeting_criticism_add,
@@ -58,6 +59,7 @@ from materials.talk_services import (
     talk_confirm,
     talk_record,
 )
+from stages.demo import meeting_evaluation
 from units import services as unit_services
 from units.demo import DEMO_PASSWORD, DemoContext
 from units.models import OrgMembership, Person, Unit
@@ -157,13 +159,13 @@ def _complete_talks(ctx: DemoContext, unit: Unit, admin: Any) -> None:
         talk_confirm(actor=_login(counterpart, admin), talk=talk, version=talk.version)
 
 
-def _approve_materials(ctx: DemoContext, unit: Unit, admin: Any, variant: int) -> None:
+def _approve_materials(ctx: DemoContext, unit: Unit, admin: Any) -> None:
     for entry in required_materials(unit):
         material = entry.material
         if material is None:
             author = entry.person or Person.objects.get(code=f"P{unit.code}-SJ")
             user = _login(author, admin)
-            material = _write(ctx, unit, entry.kind, entry.person, user, variant)
+            material = _write(ctx, unit, entry.kind, entry.person, user)
             material = material_submit(actor=user, material=material, version=material.version)
         material = Material.objects.get(pk=material.pk)
         if material.status == MaterialStatus.IN_REVIEW and material.review is not None:
@@ -198,6 +200,7 @@ def _held_county(
     principal: str = "SJ",
     group: str = "濮阳市委第一督导组",
     file_report: bool = False,
+    survey: Any = None,
 ) -> None:
     """A 班子 that went all the way: talks, materials, plan, meeting, evaluation, 通报会 (and the
     专题报告 written, or filed with the office when ``file_report``)."""
@@ -208,7 +211,7 @@ def _held_county(
     with on(days["talks"]):
         _complete_talks(ctx, unit, admin)
     with on(days["materials"]):
-        _approve_materials(ctx, unit, admin, variant=int(code[-1]) if code[-1].isdigit() else 0)
+        _approve_materials(ctx, unit, admin)
     with on(days["plan"]):
         meeting = _plan(unit, secretary, days["start"], days["end"], ctx)
         assert meeting.review is not None
@@ -271,9 +274,18 @@ def _held_county(
             held_on=datetime.date.fromisoformat(days["briefing"]),
             content="通报了会前征求意见、谈心谈话、撰写对照检查材料等准备情况，批评和自我批评情况，以及下一步整改措施。",
         )
-        briefing_record_result(
-            actor=secretary, briefing=briefing, version=briefing.version, respondents=120, satisfied=satisfied
-        )
+        if survey is None:
+            briefing_record_result(
+                actor=secretary,
+                briefing=briefing,
+                version=briefing.version,
+                respondents=120,
+                satisfied=satisfied,
+            )
+    if survey is not None:
+        # The 群众评议 ran on the survey engine; its result comes over when the survey is linked.
+        with on(max(days["briefing"], f"{survey.closed_at:%Y-%m-%d}")):
+            briefing_survey_link(actor=admin, briefing=briefing, version=briefing.version, survey=survey)
     if report:
         with on(days["briefing"]):
             meeting.refresh_from_db()
@@ -391,7 +403,7 @@ def _village(ctx: DemoContext, admin: Any) -> None:
     secretary = _login(secretary_person, admin)
     _login(Person.objects.get(code="P410922001-SJ"), admin)
     with on("2014-06-13"):
-        _approve_materials(ctx, village, admin, variant=7)
+        _approve_materials(ctx, village, admin)
     members = []
     for i, name in enumerate(["王秀英", "李保国", "赵长青"], start=1):
         code = f"P410922001001-DY{i}"
@@ -492,6 +504,7 @@ def seed(ctx: DemoContext) -> None:
         satisfied=92,
         report=True,
         principal="ZY",
+        survey=meeting_evaluation(ctx),
         group="濮阳市委第三督导组",
         file_report=True,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -18,6 +19,8 @@ from materials.meeting_choices import (
     WeakReason,
 )
 from materials.talk_services import MAX_TEXT
+from stages.choices import SurveyMode
+from stages.forms import DATETIME_FORMATS, DateTimeInput
 
 AREA = forms.Textarea(attrs={"rows": 3})
 
@@ -213,6 +216,29 @@ class BriefingForm(forms.Form):
 class BriefingResultForm(VersionedForm):
     respondents = forms.IntegerField(label=_("参评人数"), min_value=1)
     satisfied = forms.IntegerField(label=_("满意和基本满意人数"), min_value=0)
+
+
+class BriefingSurveyForm(VersionedForm):
+    """群众评议 on the survey engine: a new MEETING survey of the 班子 (a draft to open)."""
+
+    mode = forms.ChoiceField(label=_("参评方式"), choices=SurveyMode.choices, initial=SurveyMode.RESPONDENTS)
+    opens_at = forms.DateTimeField(
+        label=_("开始时间"), widget=DateTimeInput(), input_formats=DATETIME_FORMATS
+    )
+    closes_at = forms.DateTimeField(
+        label=_("截止时间"), widget=DateTimeInput(), input_formats=DATETIME_FORMATS
+    )
+
+
+class BriefingLinkForm(VersionedForm):
+    """Take an existing 群众评议 survey of the 班子."""
+
+    survey = forms.TypedChoiceField(label=_("已有的群众评议测评"), coerce=int)
+
+    def __init__(self, *args: Any, surveys: Sequence[Any] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["survey"]
+        field.choices = [(s.pk, f"{s.title}（{s.get_status_display()}）") for s in surveys]
 
 
 class ReportForm(VersionedForm):

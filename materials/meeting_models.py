@@ -426,9 +426,10 @@ class PartyMemberAppraisal(models.Model):
 class Briefing(UnitRecord):
     """情况通报暨群众评议会 [002] 八: what was reported, and the 群众评议 result.
 
-    ``survey_id`` is the seam to the survey engine of stage one (``stages``): the
-    questionnaire of this 评议, filled in once that engine exists. Until then the
-    tallies of the paper 评议表 are entered by hand; below 2/3 satisfied → 返工补课.
+    ``survey`` is the 群众评议 on the survey engine (``stages``, purpose MEETING, target the
+    班子): when it closes, its result is copied here and below its threshold the engine's
+    返工补课 applies. Without a survey the tallies of the paper 评议表 are entered by hand;
+    below 2/3 satisfied → 返工补课.
     """
 
     campaign = models.ForeignKey(
@@ -441,7 +442,14 @@ class Briefing(UnitRecord):
     content = models.TextField(
         _("通报内容"), help_text=_("会前准备情况、开展批评和自我批评情况、制定整改措施等")
     )
-    survey_id = models.PositiveBigIntegerField(_("群众评议问卷"), null=True, blank=True)
+    survey = models.ForeignKey(
+        "stages.Survey",
+        verbose_name=_("群众评议测评"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="briefings",
+    )
     respondents = models.PositiveIntegerField(_("参评人数"), null=True, blank=True)
     satisfied = models.PositiveIntegerField(_("满意和基本满意人数"), null=True, blank=True)
     status = models.CharField(

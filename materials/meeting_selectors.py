@@ -358,7 +358,35 @@ def unit_rows(units: list[Unit]) -> list[UnitRow]:
 
 
 def briefings_of(meeting: Meeting) -> list[Briefing]:
-    return list(meeting.briefings.order_by("held_on", "pk"))
+    """The meeting's 通报会 with their 群众评议 survey and its result for the 班子. Two queries."""
+    from stages.models import SurveyResult
+
+    briefings = list(meeting.briefings.select_related("survey").order_by("held_on", "pk"))
+    results = (
+        {
+            r.survey_id: r
+            for r in SurveyResult.objects.filter(
+                survey_id__in=[b.survey_id for b in briefings if b.survey_id], unit_id=meeting.unit_id
+            ).select_related("remediation")
+        }
+        if any(b.survey_id for b in briefings)
+        else {}
+    )
+    for briefing in briefings:
+        briefing.survey_result = results.get(briefing.survey_id or 0)  # type: ignore[attr-defined]
+    return briefings
+
+
+def briefing_survey_candidates(user: Any, unit: Unit) -> list[Any]:
+    """群众评议 surveys of this 班子 the user sees that no 通报会 uses yet (to link one). One query."""
+    from stages.choices import SurveyPurpose
+    from stages.selectors import surveys_visible_to
+
+    return list(
+        surveys_visible_to(user)
+        .filter(purpose=SurveyPurpose.MEETING, targets__unit=unit, briefings__isnull=True)
+        .order_by("-opens_at", "-pk")[:20]
+    )
 
 
 def filing_office_area(unit: Unit) -> Unit | None:

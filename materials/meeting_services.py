@@ -67,6 +67,9 @@ from materials.talk_selectors import (
     supervising_group_ids,
 )
 from materials.talk_services import MAX_TEXT, record_event
+from stages import services as survey_engine
+from stages.choices import SurveyPurpose, SurveyStatus
+from stages.models import Survey, SurveyResult, SurveyTarget
 from units.access import require, scope_for
 from units.choices import LEADERSHIP_ROLES, PostRole
 from units.models import ContactPoint, OrgMembership, Person, Post, Unit
@@ -695,11 +698,10 @@ def briefing_record_result(
     version: int | None,
     respondents: int,
     satisfied: int,
-    survey_id: int | None = None,
 ) -> Briefing:
-    """The 群众评议 result: entered from the tallied 评议表 (or, later, by the survey engine with
-    ``survey_id``). Below 2/3 satisfied → 返工补课 [002] 八."""
-    briefing = Briefing.objects.select_for_update(of=("self",)).select_related("unit").get(pk=briefing.pk)
+    """The 群众评议 result entered from the tallied paper 评议表 (a briefing evaluated on the
+    survey engine takes it from its survey instead). Below 2/3 satisfied → 返工补课 [002] 八."""
+    briefing = _lock_briefing(briefing)
     require(
         is_body_member(actor, briefing.unit) or is_filing_office(actor, briefing.unit),
         _("只有本单位班子成员或上级活动办可以录入群众评议结果。"),
@@ -707,16 +709,33 @@ def briefing_record_result(
     check_version(briefing, version)
     if briefing.status != BriefingStatus.HELD:
         raise ValidationError(_("这次通报会的群众评议结果已经录入。"))
+    if briefing.survey_id is not None:
+        raise ValidationError(_("这次通报会的群众评议通过满意度测评进行，测评结束时自动汇总结果。"))
     if respondents <= 0:
         raise ValidationError({"respondents": _("参评人数必须大于0。")})
     if satisfied < 0 or satisfied > respondents:
         raise ValidationError({"satisfied": _("满意和基本满意人数应在0到参评人数之间。")})
-    before = briefing.status
-    briefing.respondents, briefing.satisfied, briefing.survey_id = respondents, satisfied, survey_id
-    briefing.status = (
-        BriefingStatus.PASSED if satisfied_enough(satisfied, respondents) else BriefingStatus.REWORK
+    _briefing_result(
+        briefing,
+        actor,
+        respondents=respondents,
+        satisfied=satisfied,
+        passed=satisfied_enough(satisfied, respondents),
     )
-    save_validated(briefing, actor=actor, update_fields=["respondents", "satisfied", "survey_id", "status"])
+    return briefing
+
+
+def _lock_briefing(briefing: Briefing) -> Briefing:
+    return Briefing.objects.select_for_update(of=("self",)).select_related("unit").get(pk=briefing.pk)
+
+
+def _briefing_result(
+    briefing: Briefing, actor: Any, *, respondents: int, satisfied: int, passed: bool, note: str = ""
+) -> None:
+    before = briefing.status
+    briefing.respondents, briefing.satisfied = respondents, satisfied
+    briefing.status = BriefingStatus.PASSED if passed else BriefingStatus.REWORK
+    save_validated(briefing, actor=actor, update_fields=["respondents", "satisfied", "status"])
     record_event(
         actor=actor,
         unit_id=briefing.unit_id,
@@ -727,9 +746,124 @@ def briefing_record_result(
         from_state=before,
         to_state=briefing.status,
         note=_("满意率 %(rate).1f%%（%(s)d/%(n)d）")
-        % {"rate": satisfied * 100 / respondents, "s": satisfied, "n": respondents},
+        % {"rate": satisfied * 100 / respondents, "s": satisfied, "n": respondents}
+        + (f"；{note}" if note else ""),
     )
+
+
+def _require_survey_office(actor: Any, briefing: Briefing) -> None:
+    require(
+        scope_for(actor).can_manage(briefing.unit_path),
+        _("只有活动办可以为通报会建立或关联群众评议测评。"),
+    )
+
+
+def _check_linkable(briefing: Briefing) -> None:
+    if briefing.status != BriefingStatus.HELD:
+        raise ValidationError(_("这次通报会的群众评议结果已经得出，不能再关联测评。"))
+    current = briefing.survey
+    if current is not None and not (
+        current.status == SurveyStatus.CLOSED and not _survey_answered(current, briefing)
+    ):
+        raise ValidationError(_("这次通报会已关联群众评议测评“%(t)s”。") % {"t": current.title})
+
+
+def _survey_answered(survey: Survey, briefing: Briefing) -> bool:
+    return SurveyResult.objects.filter(survey=survey, unit_id=briefing.unit_id, answered__gt=0).exists()
+
+
+def _link_survey(briefing: Briefing, survey: Survey, actor: Any) -> None:
+    briefing.survey = survey
+    save_validated(briefing, actor=actor, update_fields=["survey"])
+    record_event(
+        actor=actor,
+        unit_id=briefing.unit_id,
+        unit_path=briefing.unit_path,
+        subject=EventSubject.BRIEFING,
+        subject_id=briefing.pk,
+        action=EventAction.UPDATE,
+        from_state=briefing.status,
+        to_state=briefing.status,
+        note=_("群众评议采用满意度测评“%(t)s”") % {"t": survey.title},
+    )
+
+
+@transaction.atomic
+def briefing_survey_create(
+    *,
+    actor: Any,
+    briefing: Briefing,
+    version: int | None,
+    mode: str,
+    opens_at: datetime.datetime,
+    closes_at: datetime.datetime,
+) -> Survey:
+    """The 群众评议 of a 通报会 on the survey engine: a MEETING survey of the 班子 (a draft the
+    office then opens, with slips or a public link). Its result comes back when it closes."""
+    briefing = _lock_briefing(briefing)
+    _require_survey_office(actor, briefing)
+    check_version(briefing, version)
+    _check_linkable(briefing)
+    survey = survey_engine.survey_create(
+        actor=actor,
+        unit=briefing.unit,
+        title=_("%(unit)s专题民主生活会情况通报暨群众评议") % {"unit": briefing.unit.name},
+        purpose=SurveyPurpose.MEETING,
+        subject=_("%(day)s 情况通报会") % {"day": f"{briefing.held_on:%Y-%m-%d}"},
+        mode=mode,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        targets=[briefing.unit],
+    )
+    _link_survey(briefing, survey, actor)
+    return survey
+
+
+@transaction.atomic
+def briefing_survey_link(*, actor: Any, briefing: Briefing, version: int | None, survey: Survey) -> Briefing:
+    """Take an existing 群众评议 survey of the 班子 for this 通报会 (one already closed gives its
+    result at once)."""
+    briefing = _lock_briefing(briefing)
+    _require_survey_office(actor, briefing)
+    check_version(briefing, version)
+    _check_linkable(briefing)
+    survey = Survey.objects.get(pk=survey.pk)
+    require(scope_for(actor).can_manage(survey.unit_path), _("只能关联本级或下级活动办组织的测评。"))
+    if survey.purpose != SurveyPurpose.MEETING:
+        raise ValidationError({"survey": _("只能关联用途为“群众评议（专题民主生活会后）”的测评。")})
+    if not SurveyTarget.objects.filter(survey=survey, unit_id=briefing.unit_id).exists():
+        raise ValidationError(
+            {"survey": _("该测评的测评对象不包括“%(unit)s”。") % {"unit": briefing.unit.name}}
+        )
+    if Briefing.objects.filter(survey=survey).exclude(pk=briefing.pk).exists():
+        raise ValidationError({"survey": _("该测评已用于另一次通报会。")})
+    _link_survey(briefing, survey, actor)
+    if survey.status == SurveyStatus.CLOSED:
+        _take_survey_result(briefing, survey, actor)
     return briefing
+
+
+def briefing_take_survey_result(survey: Survey, actor: Any) -> None:
+    """Hook of the survey engine (run inside its closing transaction): a 通报会 evaluated by this
+    survey takes its result; under the survey's threshold the engine has opened 返工补课."""
+    for briefing in Briefing.objects.select_for_update(of=("self",)).filter(
+        survey=survey, status=BriefingStatus.HELD
+    ):
+        _take_survey_result(briefing, survey, actor)
+
+
+def _take_survey_result(briefing: Briefing, survey: Survey, actor: Any) -> None:
+    result = SurveyResult.objects.filter(survey=survey, unit_id=briefing.unit_id).first()
+    if result is None or not result.answered:
+        return  # nobody answered: the office links or creates another survey
+    _briefing_result(
+        briefing,
+        actor,
+        respondents=result.answered,
+        satisfied=result.satisfied,
+        passed=not result.below_threshold,
+        note=_("来自测评“%(t)s”") % {"t": survey.title},
+    )
 
 
 # --- 专题报告 ---------------------------------------------------------------------------------------

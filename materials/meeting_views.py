@@ -36,7 +36,9 @@ from materials.meeting_forms import (
     AppraisalForm,
     AttendeeForm,
     BriefingForm,
+    BriefingLinkForm,
     BriefingResultForm,
+    BriefingSurveyForm,
     ConfirmForm,
     CriticismDecisionForm,
     CriticismItemFormSet,
@@ -57,6 +59,7 @@ from materials.meeting_models import Meeting, MeetingCriticism, PartyMemberAppra
 from materials.models import ReviewStep
 from materials.selectors import open_step_for, review_steps, review_trail
 from materials.views import unit_campaign
+from stages.choices import SurveyStatus
 from units.access import require, scope_for
 from units.choices import Role
 from units.models import Organization, Person, Unit
@@ -486,10 +489,31 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     briefings = ms.briefings_of(meeting)
     filing_office = ms.is_filing_office(user, unit)
     enters_results = writer or filing_office
+    runs_surveys = scope_for(user).can_manage(meeting.unit_path)
+    candidates = (
+        ms.briefing_survey_candidates(user, unit)
+        if runs_surveys and any(b.status == BriefingStatus.HELD for b in briefings)
+        else []
+    )
     for briefing in briefings:
+        result = briefing.survey_result  # type: ignore[attr-defined]
+        open_for_survey = briefing.status == BriefingStatus.HELD and (
+            briefing.survey is None
+            or (briefing.survey.status == SurveyStatus.CLOSED and (result is None or not result.answered))
+        )
         briefing.result_form = (  # type: ignore[attr-defined]
             BriefingResultForm(initial={"version": briefing.version})
-            if briefing.status == BriefingStatus.HELD and enters_results
+            if briefing.status == BriefingStatus.HELD and enters_results and briefing.survey_id is None
+            else None
+        )
+        briefing.survey_form = (  # type: ignore[attr-defined]
+            BriefingSurveyForm(initial={"version": briefing.version})
+            if runs_surveys and open_for_survey
+            else None
+        )
+        briefing.link_form = (  # type: ignore[attr-defined]
+            BriefingLinkForm(initial={"version": briefing.version}, surveys=candidates)
+            if runs_surveys and open_for_survey and candidates
             else None
         )
     report = getattr(meeting, "report", None)
@@ -871,6 +895,49 @@ def briefing_add(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("情况通报会已登记，请录入群众评议结果。"))
     return redirect(meeting)
+
+
+@login_required
+@require_POST
+def briefing_survey(request: HttpRequest, pk: int) -> HttpResponse:
+    """The office creates the 通报会's 群众评议 survey, or links one of the 班子's surveys."""
+    briefing = ms.briefings_visible_to(request.user).filter(pk=pk).select_related("unit").first()
+    if briefing is None:
+        raise Http404
+    linking = "survey" in request.POST
+    form: Any = (
+        BriefingLinkForm(request.POST, surveys=ms.briefing_survey_candidates(request.user, briefing.unit))
+        if linking
+        else BriefingSurveyForm(request.POST)
+    )
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("materials:meeting", briefing.meeting_id)
+    try:
+        if linking:
+            survey = next(
+                s
+                for s in ms.briefing_survey_candidates(request.user, briefing.unit)
+                if s.pk == form.cleaned_data["survey"]
+            )
+            meeting_services.briefing_survey_link(
+                actor=request.user, briefing=briefing, version=form.cleaned_data["version"], survey=survey
+            )
+            messages.success(request, _("已关联群众评议测评。"))
+            return redirect("materials:meeting", briefing.meeting_id)
+        survey = meeting_services.briefing_survey_create(
+            actor=request.user,
+            briefing=briefing,
+            version=form.cleaned_data["version"],
+            mode=form.cleaned_data["mode"],
+            opens_at=form.cleaned_data["opens_at"],
+            closes_at=form.cleaned_data["closes_at"],
+        )
+    except ValidationError as exc:
+        _errors(request, exc)
+        return redirect("materials:meeting", briefing.meeting_id)
+    messages.success(request, _("已建立群众评议测评，请核对测评项目后发布；测评结束时结果自动汇总到通报会。"))
+    return redirect(survey)
 
 
 @login_required

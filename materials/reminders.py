@@ -14,7 +14,15 @@ from materials.meeting_choices import ReportStatus
 from materials.meeting_models import MeetingReport
 from materials.models import ReviewStep, ReviewStepReviewer
 from materials.review import subject_url
-from supervision.sweeps import Due, UrgeTarget, deadline_threshold, end_of_day
+from supervision.sweeps import (
+    CHUNK,
+    Due,
+    Row,
+    UrgeTarget,
+    deadline_threshold,
+    due_from_rows,
+    end_of_day,
+)
 from units.selectors import principal_user_of
 
 
@@ -24,6 +32,9 @@ class ReviewStepsDue:
     soon = datetime.timedelta(days=1)
 
     def due(self, now: datetime.datetime) -> Iterator[Due]:
+        return due_from_rows(self.rows(now))
+
+    def rows(self, now: datetime.datetime) -> Iterator[Row]:
         rows = (
             ReviewStepReviewer.objects.filter(is_open=True, step__due_at__lte=now + self.soon)
             .values_list(
@@ -35,28 +46,21 @@ class ReviewStepsDue:
                 "step__review__subject_kind",
                 "step__review__subject_id",
             )
-            .order_by("step_id")
+            .order_by("step_id", "user_id")
         )
-        current: list = []
-        for row in rows.iterator(chunk_size=2000):
-            if current and current[0][0] != row[0]:
-                yield self._due(current, now)
-                current = []
-            current.append(row)
-        if current:
-            yield self._due(current, now)
-
-    def _due(self, rows: list, now: datetime.datetime) -> Due:
-        step_id, _user, due_at, step_name, title, kind, subject_id = rows[0]
-        return Due(
-            object_key=f"review_step:{step_id}",
-            threshold=deadline_threshold(due_at, now, self.soon) or "due_soon",
-            recipients=tuple(r[1] for r in rows),
-            title=_("《%(title)s》%(step)s，时限%(due)s")
-            % {"title": title, "step": step_name, "due": f"{due_at:%m-%d}"},
-            url=subject_url(kind, subject_id),
-            due_at=due_at,
-        )
+        template = _("《%(title)s》%(step)s，时限%(due)s")
+        step: tuple[int, str, str, str, datetime.datetime] | None = None
+        for step_id, user_id, due_at, step_name, title, kind, subject_id in rows.iterator(chunk_size=CHUNK):
+            if step is None or step[0] != step_id:  # a step's reviewers come together: its text once
+                assert due_at is not None  # filtered on due_at__lte
+                step = (
+                    step_id,
+                    deadline_threshold(due_at, now, self.soon) or "due_soon",
+                    template % {"title": title, "step": step_name, "due": f"{due_at:%m-%d}"},
+                    subject_url(kind, subject_id),
+                    due_at,
+                )
+            yield (f"review_step:{step_id}", step[1], user_id, step[2], step[3], step[4])
 
 
 class MeetingReportsDue:

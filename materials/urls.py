@@ -45,6 +45,7 @@ urlpatterns += [
     path("meetings/reports/under/<str:code>/", meeting_views.reports_under, name="reports_under"),
     path("meetings/steps/<int:step_id>/reassign/", meeting_views.step_reassign, name="meeting_step_reassign"),
     path("meetings/briefings/<int:pk>/result/", meeting_views.briefing_result, name="briefing_result"),
+    path("meetings/briefings/<int:pk>/survey/", meeting_views.briefing_survey, name="briefing_survey"),
     path("meetings/<int:pk>/", meeting_views.meeting_detail, name="meeting"),
     path("meetings/<int:pk>/plan/", meeting_views.meeting_plan, name="meeting_plan"),
     path(

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from campaign import clock
@@ -401,6 +402,11 @@ def inbox(request: HttpRequest) -> HttpResponse:
     now = clock.now()
     for row in page.object_list:
         row.days_waiting = (now - row.opened_at).days
+        # Translated here rather than by {% blocktranslate %} in the row: same message, a
+        # fraction of the cost for 50 rows.
+        row.waiting_label = ngettext("%(days)s 天", "%(days)s 天", row.days_waiting) % {
+            "days": row.days_waiting
+        }
         row.overdue = bool(row.step.due_at and row.step.due_at < now)
         row.url = engine.subject_url(row.step.review.subject_kind, row.step.review.subject_id)
     return render(request, "materials/inbox.html", {"page_obj": page, "rows": page.object_list})

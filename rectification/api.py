@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from campaign import clock
 from rectification import rights, selectors, services
 from rectification.choices import Handling, ListKind, Priority, WarningLevel
-from rectification.models import RectificationItem, RectificationPlan, Rule, SpecialProject
+from rectification.models import ItemRating, RectificationItem, RectificationPlan, Rule, SpecialProject
 from units.access import scope_for
 from units.api import UnitCodeField
 from units.models import Person, Unit
@@ -350,10 +350,61 @@ class UnansweredViewSet(viewsets.ViewSet):
         )
 
 
+class ItemRatingSerializer(serializers.ModelSerializer):
+    """One round of the public's rating of a finished item (开门整改); the answers are in ``survey``."""
+
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    rate = serializers.SerializerMethodField(help_text="满意率（满意+基本满意）/评价人数，精确分数，如 12/14")
+    threshold = serializers.SerializerMethodField(help_text="低于此满意率（且达到最少评价人数）即复号")
+
+    class Meta:
+        model = ItemRating
+        fields = [
+            "id",
+            "item",
+            "round",
+            "status",
+            "status_display",
+            "responses",
+            "satisfied",
+            "rate",
+            "min_responses",
+            "threshold",
+            "survey",
+            "created_at",
+            "ended_at",
+        ]
+        read_only_fields = fields
+
+    def get_rate(self, rating: ItemRating) -> str | None:
+        rate = rating.rate
+        return f"{rate.numerator}/{rate.denominator}" if rate is not None else None
+
+    def get_threshold(self, rating: ItemRating) -> str:
+        return f"{rating.survey.threshold_numerator}/{rating.survey.threshold_denominator}"
+
+
+class ItemRatingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Rating rounds of the items the caller can see (``?item=<id>`` for one item). The public rates
+    on the public page (one rating per browser), not through the API."""
+
+    serializer_class = ItemRatingSerializer
+
+    def get_queryset(self) -> Any:
+        ratings = ItemRating.objects.filter(
+            item__in=selectors.items_visible_to(self.request.user).values("pk")
+        )
+        item = self.request.query_params.get("item", "")
+        if item:
+            ratings = ratings.filter(item_id=int(item) if item.isdigit() else 0)
+        return ratings.select_related("survey").order_by("item_id", "-round")
+
+
 routes = [
     ("rectification-items", ItemViewSet, "rectification-item"),
     ("rectification-plans", PlanViewSet, "rectification-plan"),
     ("special-projects", SpecialProjectViewSet, "special-project"),
     ("rules", RuleViewSet, "rule"),
+    ("item-ratings", ItemRatingViewSet, "item-rating"),
     ("unanswered-sources", UnansweredViewSet, "unanswered-source"),
 ]

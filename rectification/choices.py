@@ -52,6 +52,14 @@ LIVE_STATUSES = (ItemStatus.OPEN, ItemStatus.IN_PROGRESS, ItemStatus.CLOSE_REQUE
 WORKING_STATUSES = (ItemStatus.OPEN, ItemStatus.IN_PROGRESS)
 
 
+class RatingStatus(models.TextChoices):
+    """A round of the public rating of a finished item (开门整改)."""
+
+    OPEN = "open", _("评价中")
+    REOPENED = "reopened", _("满意率低于标准，已复号")
+    ENDED = "ended", _("已结束")
+
+
 class ItemAction(models.TextChoices):
     CREATE = "create", _("立项")
     UPDATE = "update", _("修改")

@@ -20,16 +20,24 @@ from django.test.utils import override_settings
 from materials import review as engine
 from materials.choices import ActionKind
 from materials.selectors import open_step_for
-from rectification import services
+from rectification import rating_services, services
 from rectification.choices import (
     Handling,
+    ItemStatus,
     ListKind,
     ParticipantRole,
     PointedBy,
     Priority,
     RuleJudgement,
 )
-from rectification.models import PointedProblem, RectificationItem, RectificationPlan, Rule, SpecialProject
+from rectification.models import (
+    ItemRating,
+    PointedProblem,
+    RectificationItem,
+    RectificationPlan,
+    Rule,
+    SpecialProject,
+)
 from units import services as unit_services
 from units.access import forget_scope
 from units.choices import OrgKind, OrgRole, UnitKind
@@ -87,6 +95,24 @@ def seed(ctx: Any) -> None:
         _special_projects(ctx)
     if not Rule.objects.filter(unit=county).exists():
         _rules(ctx)
+    if not ItemRating.objects.filter(item__unit=county).exists():
+        _ratings(ctx)
+
+
+# 开门整改: how the public rated the 文山会海 item on the county's public page (满意, 基本满意, 不满意).
+RATINGS = ["满意"] * 9 + ["基本满意"] * 3 + ["不满意"] * 2
+
+
+def _ratings(ctx: Any) -> None:
+    """The public rated the county's finished 文山会海 item: 12 of 14 satisfied, so it stays closed."""
+    item = RectificationItem.objects.filter(
+        unit=ctx.units["410922"], problem__startswith="文山会海问题反弹", status=ItemStatus.CLOSED
+    ).first()
+    if item is None:
+        return
+    for index, choice in enumerate(RATINGS):
+        with on(D(2014, 6, 10 + index // 2)):
+            rating_services.item_rate(item=item, choice=choice, browser_id=f"demo-browser-{index:04d}-0000")
 
 
 def _liaison_group(ctx: Any) -> None:

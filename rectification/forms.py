@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaign import clock
 from campaign.forms import DateInput, VersionedForm
+from campaign.uploads import check_table_upload
 from rectification.choices import (
     Handling,
     ListKind,
@@ -306,9 +307,4 @@ class LedgerImportForm(forms.Form):
     )
 
     def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".xlsx", ".csv")):
-            raise forms.ValidationError(_("只支持 .xlsx 或 .csv 文件。"))
-        if upload.size > 10 * 1024 * 1024:
-            raise forms.ValidationError(_("文件不能超过 10MB。"))
-        return upload
+        return check_table_upload(self.cleaned_data["file"])

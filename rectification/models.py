@@ -9,9 +9,11 @@ append-only event row.
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
@@ -32,6 +34,7 @@ from rectification.choices import (
     Priority,
     ProjectPlanAction,
     ProjectPlanStatus,
+    RatingStatus,
     RuleJudgement,
     RuleStatus,
     SourceKind,
@@ -346,6 +349,65 @@ class ItemEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id} {self.get_action_display()}"
+
+
+class ItemRating(models.Model):
+    """One round of the public's rating of a finished (销号), published item: 开门整改 [003].
+
+    The ratings themselves are answers to ``survey`` (stages' engine, purpose ITEM, public
+    link, one answer per browser, target the item's unit): one survey per item and round,
+    because the engine's targets are units and each item needs its own count. A round
+    belongs to one closing of the item (``reopen_count`` at its start). When at least
+    ``min_responses`` ratings are in and the satisfied share is under the survey's
+    threshold, the survey is settled and the item reopened (复号) — once per round; the
+    next closing starts a new round. ``responses``/``satisfied`` mirror the survey's tally
+    after each rating, for the public page.
+    """
+
+    item = models.ForeignKey(
+        RectificationItem, verbose_name=_("整改事项"), on_delete=models.PROTECT, related_name="ratings"
+    )
+    survey = models.OneToOneField(
+        "stages.Survey", verbose_name=_("测评"), on_delete=models.PROTECT, related_name="item_rating"
+    )
+    round = models.PositiveSmallIntegerField(_("评价轮次"), default=1)
+    reopen_count = models.PositiveSmallIntegerField(_("开始时的复号次数"), default=0)
+    min_responses = models.PositiveSmallIntegerField(_("最少评价人数"))
+    status = models.CharField(
+        _("状态"), max_length=16, choices=RatingStatus.choices, default=RatingStatus.OPEN
+    )
+    responses = models.PositiveIntegerField(_("评价人数"), default=0)
+    satisfied = models.PositiveIntegerField(_("满意和基本满意人数"), default=0)
+    created_at = models.DateTimeField(_("开始时间"), default=clock.now, editable=False)
+    ended_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+
+    history = audit_history()
+
+    class Meta:
+        verbose_name = _("整改效果评价")
+        verbose_name_plural = _("整改效果评价")
+        ordering = ["item", "-round"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "round"], name="%(app_label)s_%(class)s_unique_round"),
+            models.UniqueConstraint(
+                fields=["item"],
+                condition=Q(status="open"),
+                name="%(app_label)s_%(class)s_one_open_round",
+                violation_error_message=_("同一事项同时只能有一轮整改效果评价。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(satisfied__lte=F("responses")),
+                name="%(app_label)s_%(class)s_satisfied_within_responses",
+                violation_error_message=_("满意人数不能多于评价人数。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("%(item)s 第%(n)d轮整改效果评价") % {"item": self.item, "n": self.round}
+
+    @property
+    def rate(self) -> Fraction | None:
+        return Fraction(self.satisfied, self.responses) if self.responses else None
 
 
 class ItemSource(models.Model):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from campaign.pages import Panel
 from rectification import selectors
 from rectification.choices import ItemStatus, SourceKind
+from rectification.rating_selectors import attach_ratings
 from units.models import Unit
 
 PUBLIC_LIMIT = 20
@@ -40,7 +41,7 @@ def public_sections(unit: Unit) -> list[Panel]:
     if not plans:
         return []
     items = selectors.public_items(unit)
-    shown: list[Any] = selectors.attach_evidence_kinds(items[: PUBLIC_LIMIT + 1])
+    shown: list[Any] = attach_ratings(selectors.attach_evidence_kinds(items[: PUBLIC_LIMIT + 1]))
     return [
         Panel(
             title=_("整改方案和整改清单"),

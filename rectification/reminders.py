@@ -13,7 +13,16 @@ from django.utils.translation import gettext as _
 from campaign import clock
 from rectification.choices import WORKING_STATUSES
 from rectification.models import RectificationItem
-from supervision.sweeps import Due, UrgeTarget, deadline_threshold, end_of_day
+from supervision.sweeps import (
+    CHUNK,
+    Due,
+    Row,
+    UrgeTarget,
+    deadline_threshold,
+    due_from_rows,
+    end_of_day,
+    url_maker,
+)
 from units.choices import PostRole
 from units.models import Post
 from units.selectors import principal_user_of
@@ -27,6 +36,9 @@ class ItemsDue:
     label = _("整改事项到期提醒")
 
     def due(self, now: datetime.datetime) -> Iterator[Due]:
+        return due_from_rows(self.rows(now))
+
+    def rows(self, now: datetime.datetime) -> Iterator[Row]:
         """The responsible leader is reminded, or the unit's principal when no leader is named."""
         rows = (
             RectificationItem.objects.filter(status__in=WORKING_STATUSES, deadline__lte=(now + SOON).date())
@@ -41,17 +53,24 @@ class ItemsDue:
             .values_list("pk", "recipient", "deadline", "problem", "unit__name")
             .order_by("pk")
         )
-        for pk, user_id, deadline, problem, unit_name in rows.iterator(chunk_size=2000):
+        title = _("%(unit)s整改事项“%(p)s”，时限%(d)s")
+        url = url_maker("rectification:item")
+        ends: dict[datetime.date, tuple[datetime.datetime, str, str]] = {}
+        for pk, user_id, deadline, problem, unit_name in rows.iterator(chunk_size=CHUNK):
             assert deadline is not None  # filtered on deadline__lte
-            due_at = end_of_day(deadline)
-            yield Due(
-                object_key=f"rectification_item:{pk}",
-                threshold=deadline_threshold(due_at, now, SOON) or "due_soon",
-                recipients=(user_id,),
-                title=_("%(unit)s整改事项“%(p)s”，时限%(d)s")
-                % {"unit": unit_name, "p": problem[:30], "d": f"{deadline:%m-%d}"},
-                url=reverse("rectification:item", args=[pk]),
-                due_at=due_at,
+            end = ends.get(deadline)
+            if end is None:
+                due_at = end_of_day(deadline)
+                threshold = deadline_threshold(due_at, now, SOON) or "due_soon"
+                end = ends[deadline] = (due_at, threshold, f"{deadline:%m-%d}")
+            due_at, threshold, day = end
+            yield (
+                f"rectification_item:{pk}",
+                threshold,
+                user_id,
+                title % {"unit": unit_name, "p": problem[:30], "d": day},
+                url(pk),
+                due_at,
             )
 
 

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import CharField, Count, Exists, F, OuterRef, QuerySet, Value
 
 from campaign.apps import project_modules
 from rectification.choices import LIVE_STATUSES, SourceKind
@@ -130,19 +130,23 @@ def unanswered(provider: SourceProvider, units: Iterable[Any]) -> QuerySet:
 
 
 def unanswered_counts(units: Iterable[Any]) -> dict[int, dict[str, int]]:
-    """{unit id: {source kind: number unanswered}}: one query per registered provider."""
+    """{unit id: {source kind: number unanswered}}: one query (a UNION ALL of every registered
+    provider's grouped count), however many providers and units."""
     result: dict[int, dict[str, int]] = {}
     units = list(units) if not isinstance(units, QuerySet) else units
-    for kind, provider in providers().items():
-        rows = (
-            unanswered(provider, units)
-            .order_by()
-            .values(provider.unit_field)
-            .annotate(n=Count("pk"))
-            .values_list(provider.unit_field, "n")
-        )
-        for unit_id, n in rows:
-            result.setdefault(unit_id, {})[kind] = n
+    counts = [
+        unanswered(provider, units)
+        .order_by()
+        .values(source_unit=F(provider.unit_field))
+        .annotate(source_kind=Value(kind, output_field=CharField()), n=Count("pk"))
+        .values_list("source_kind", "source_unit", "n")
+        for kind, provider in providers().items()
+    ]
+    if not counts:
+        return result
+    first, *rest = counts
+    for kind, unit_id, n in first.union(*rest, all=True) if rest else first:
+        result.setdefault(unit_id, {})[kind] = n
     return result
 
 

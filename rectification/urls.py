@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rectification import views
+from rectification import rating_views, views
 
 app_name = "rectification"
 
@@ -57,4 +57,5 @@ urlpatterns = [
     path("rectification/jobs/<int:pk>/", views.job_page, name="job"),
     path("rectification/jobs/<int:pk>/download/", views.job_download, name="job_download"),
     path("public/units/<str:code>/rectification/", views.public_list, name="public"),
+    path("public/rectification/items/<int:pk>/rate/", rating_views.public_rate, name="public_rate"),
 ]

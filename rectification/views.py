@@ -40,6 +40,7 @@ from rectification.choices import (
 from rectification.evidence import MIME
 from rectification.ledger import ledger_rows
 from rectification.models import ItemSource, RectificationItem, Rule, SpecialProjectPlan
+from rectification.rating_selectors import attach_ratings, item_ratings
 from rectification.tasks import LEDGER_EXPORT, LEDGER_IMPORT
 from units.access import require, scope_for
 from units.models import Unit
@@ -179,18 +180,12 @@ def job_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def job_download(request: HttpRequest, pk: int) -> FileResponse:
+def job_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """Kept for old links: the jobs centre serves every job's file (and says when it expired)."""
     job = job_get_own(request.user, pk)
-    if job.kind != LEDGER_EXPORT or not job.result.get("file"):
+    if job.kind != LEDGER_EXPORT:
         raise Http404
-    response = FileResponse(
-        open_private(job.result["file"]),
-        as_attachment=True,
-        filename=job.result.get("name") or "ledger.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return redirect("job_download", pk=job.pk)
 
 
 # --- items -------------------------------------------------------------------------
@@ -216,6 +211,8 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "sources": selectors.item_sources(item),
             "reports": selectors.item_reports(item),
             "events": selectors.item_events(item),
+            "ratings": item_ratings(item),
+            "can_see_surveys": scope.is_superuser or scope.can_manage(item.unit_path),
             "participants": item.participants.select_related("unit").order_by("role", "unit_path"),
             "can_edit": can_edit,
             "can_report": rights.can_report_item(user, item),
@@ -1194,7 +1191,7 @@ def public_list(request: HttpRequest, code: str) -> HttpResponse:
     """All published items of a unit, for anyone (the public page shows the first ones)."""
     unit = get_object_or_404(Unit, code=code, is_active=True)
     page = Paginator(selectors.public_items(unit), PAGE_SIZE).get_page(request.GET.get("page"))
-    selectors.attach_evidence_kinds(list(page.object_list))
+    attach_ratings(selectors.attach_evidence_kinds(list(page.object_list)))
     return render(
         request,
         "rectification/public_list.html",

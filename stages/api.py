@@ -19,6 +19,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from campaign.api_scope import ScopeFirstMixin
 from stages import selectors, services
 from stages.choices import (
     ClaimKind,
@@ -312,30 +313,34 @@ class OpinionGroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     @action(detail=True, methods=["post"])
     def confirm(self, request: Request, pk: str) -> Response:
         """确认归并 a proposed group (office)."""
+        group = self.get_object()  # out of scope: 404 before the body is looked at
         data = self._data(ConfirmSerializer, request)
-        return self._read(services.group_confirm(actor=request.user, group=self.get_object(), **data))
+        return self._read(services.group_confirm(actor=request.user, group=group, **data))
 
     @extend_schema(request=ClaimSerializer, responses=OpinionGroupSerializer)
     @action(detail=True, methods=["post"])
     def claim(self, request: Request, pk: str) -> Response:
         """主动认领 by the 班子 (its principal or the office) or by a leader (himself or the office)."""
+        group = self.get_object()  # out of scope: 404 before the body is looked at
         data = self._data(ClaimSerializer, request)
         data["kind"] = data.pop("claim_kind")
-        return self._read(services.group_claim(actor=request.user, group=self.get_object(), **data))
+        return self._read(services.group_claim(actor=request.user, group=group, **data))
 
     @extend_schema(request=AnswerSerializer, responses=OpinionGroupSerializer)
     @action(detail=True, methods=["post"])
     def answer(self, request: Request, pk: str) -> Response:
         """Draft or revise the answer (the claimer or the office)."""
+        group = self.get_object()  # out of scope: 404 before the body is looked at
         data = self._data(AnswerSerializer, request)
-        return self._read(services.group_answer(actor=request.user, group=self.get_object(), **data))
+        return self._read(services.group_answer(actor=request.user, group=group, **data))
 
     @extend_schema(request=ConfirmSerializer, responses=OpinionGroupSerializer)
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, pk: str) -> Response:
         """Publish the answer (office): every opinion of the group shows it."""
+        group = self.get_object()  # out of scope: 404 before the body is looked at
         data = self._data(ConfirmSerializer, request)
-        return self._read(services.group_publish(actor=request.user, group=self.get_object(), **data))
+        return self._read(services.group_publish(actor=request.user, group=group, **data))
 
 
 # --- surveys -----------------------------------------------------------------------------------
@@ -448,7 +453,9 @@ class WorkDoneSerializer(VersionSerializer):
     work_done = serializers.CharField(max_length=5000)
 
 
-class RemediationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class RemediationViewSet(
+    ScopeFirstMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """返工补课 of units in the caller's scope: the office records what is redone, then closes it."""
 
     serializer_class = RemediationSerializer

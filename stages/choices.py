@@ -142,6 +142,12 @@ class SurveyPurpose(models.TextChoices):
     MEETING = "meeting", _("群众评议（专题民主生活会后）")
     FINAL = "final", _("民主评议（活动结束时）")
     POLL = "poll", _("民意调查（跨单位）")
+    ITEM = "item", _("整改效果评价（开门整改）")
+
+
+# Purposes an office chooses when it sets up a survey by hand; ITEM surveys are created by
+# rectification's public rating, one per finished item and rating round.
+OFFICE_PURPOSES = [(value, label) for value, label in SurveyPurpose.choices if value != SurveyPurpose.ITEM]
 
 
 class SurveyMode(models.TextChoices):

@@ -706,7 +706,7 @@ def seed(ctx: Any) -> None:
     _sorting(ctx)
     _surveys(ctx)
     _groundwork(ctx)
-    _meeting_evaluation(ctx)
+    meeting_evaluation(ctx)
 
 
 # --- groundwork for the rest of the province --------------------------------------------
@@ -780,12 +780,14 @@ def _groundwork(ctx: Any) -> None:
 MEETING_EVALUATION_TITLE = "濮阳市政务服务中心专题民主生活会情况通报暨群众评议"
 
 
-def _meeting_evaluation(ctx: Any) -> None:
-    """濮阳市政务服务中心 finished stage 2: its 群众评议 after the meeting came out above 2/3."""
+def meeting_evaluation(ctx: Any) -> Survey:
+    """濮阳市政务服务中心 finished stage 2: its 群众评议 after the meeting came out above 2/3.
+
+    materials.meeting_demo links its 情况通报会 to this survey (whichever demo runs first makes it)."""
     centre = ctx.units["410900-ZWZX"]
     survey = Survey.objects.filter(unit=centre, title=MEETING_EVALUATION_TITLE).first()
     if survey is not None:
-        return
+        return survey
     with on(datetime.date(2014, 6, 10)):
         survey = services.survey_create(
             actor=ctx.admin,
@@ -809,4 +811,4 @@ def _meeting_evaluation(ctx: Any) -> None:
             answers = {target.pk: {q.pk: list(q.options.all())[choice].pk for q in questions}}
             services.survey_respond(survey=survey, answers=answers, token=token.token)
     with on(datetime.date(2014, 6, 14)):
-        services.survey_close(actor=ctx.admin, survey=survey)
+        return services.survey_close(actor=ctx.admin, survey=survey)

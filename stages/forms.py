@@ -10,13 +10,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from campaign.forms import DateInput, VersionedForm
+from campaign.uploads import check_table_upload
 from stages.choices import (
+    OFFICE_PURPOSES,
     ClaimKind,
     OpinionCategory,
     OpinionChannel,
     StudyKind,
     SurveyMode,
-    SurveyPurpose,
 )
 from stages.models import ANSWER_MAX_CHARS, OPINION_MAX_CHARS
 from stages.services import DEFAULT_OPTIONS, QuestionSpec, default_questions
@@ -181,13 +182,7 @@ class OpinionImportForm(forms.Form):
     )
 
     def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        name = upload.name.lower()
-        if not (name.endswith(".xlsx") or name.endswith(".csv")):
-            raise forms.ValidationError(_("只支持 .xlsx 或 .csv 文件。"))
-        if upload.size > 10 * 1024 * 1024:
-            raise forms.ValidationError(_("文件不能超过 10MB。"))
-        return upload
+        return check_table_upload(self.cleaned_data["file"])
 
 
 class ClaimForm(VersionedForm):
@@ -242,7 +237,7 @@ def _parse_threshold(text: str) -> Fraction:
 
 class SurveyForm(VersionedForm):
     title = forms.CharField(label=_("标题"), max_length=200)
-    purpose = forms.ChoiceField(label=_("用途"), choices=SurveyPurpose.choices)
+    purpose = forms.ChoiceField(label=_("用途"), choices=OFFICE_PURPOSES)
     subject = forms.CharField(label=_("评议事项"), max_length=200, required=False)
     mode = forms.ChoiceField(label=_("参评方式"), choices=SurveyMode.choices)
     opens_at = forms.DateTimeField(
@@ -255,6 +250,13 @@ class SurveyForm(VersionedForm):
         label=_("测评对象（单位编码）"),
         required=True,
         help_text=_("填写单位编码，多个用逗号或顿号分隔；跨单位民意调查按填写顺序排列。"),
+    )
+    with_children = forms.BooleanField(
+        label=_("同时列入下一级各单位"),
+        required=False,
+        help_text=_(
+            "活动结束时的民主评议、跨单位民意调查：把本单位下一级的各单位（其领导班子）都列为测评对象。"
+        ),
     )
     threshold = forms.CharField(
         label=_("满意率标准"),

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import CharField, Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value
 from django.http import Http404
 
 from campaign import clock
@@ -31,6 +31,7 @@ from stages.choices import (
     OpinionStatus,
     RemediationStatus,
     SurveyMode,
+    SurveyPurpose,
     SurveyStatus,
 )
 from stages.models import (
@@ -302,6 +303,7 @@ def surveys_under(user: Any, root: Unit) -> QuerySet[Survey]:
     return (
         surveys_visible_to(user)
         .filter(Q(unit_path__startswith=root.path) | Exists(in_tree))
+        .exclude(purpose=SurveyPurpose.ITEM)  # listed on each item's page instead
         .select_related("unit")
         .annotate(target_count=Count("targets", distinct=True))
         .order_by("-opens_at", "-pk")
@@ -358,6 +360,7 @@ def open_public_surveys(unit: Unit) -> list[Survey]:
         Survey.objects.filter(
             targets__unit=unit,
             mode=SurveyMode.PUBLIC,
+            purpose__in=[p for p in SurveyPurpose.values if p != SurveyPurpose.ITEM],
             status=SurveyStatus.OPEN,
             opens_at__lte=now,
             closes_at__gte=now,
@@ -518,7 +521,8 @@ class OpinionProgress:
 def opinion_progress(
     units: Iterable[Unit | int], *, campaign: Campaign | None = None
 ) -> dict[int, OpinionProgress]:
-    """Opinion and group counts per unit. Two queries."""
+    """Opinion and group counts per unit. One query: the opinions' counts (tagged with an empty
+    status) and the groups' counts by status, as one UNION ALL."""
     ids = _unit_ids(units)
     opinions = Opinion.objects.filter(unit_id__in=ids)
     groups = OpinionGroup.objects.filter(unit_id__in=ids)
@@ -527,28 +531,32 @@ def opinion_progress(
         groups = groups.filter(campaign=campaign)
     opinion_rows = (
         opinions.order_by()
-        .values_list("unit_id")
-        .annotate(total=Count("pk"), unsorted=Count("pk", filter=STATUS_FILTERS[OpinionStatus.UNSORTED]))
-        .values_list("unit_id", "total", "unsorted")
+        .values("unit_id")
+        .annotate(
+            row_status=Value("", output_field=CharField()),
+            n=Count("pk"),
+            unsorted=Count("pk", filter=STATUS_FILTERS[OpinionStatus.UNSORTED]),
+        )
+        .values_list("unit_id", "row_status", "n", "unsorted")
     )
     group_rows = (
         groups.order_by()
-        .values_list("unit_id", "status")
-        .annotate(n=Count("pk"))
-        .values_list("unit_id", "status", "n")
+        .values("unit_id", row_status=F("status"))
+        .annotate(n=Count("pk"), unsorted=Value(0, output_field=IntegerField()))
+        .values_list("unit_id", "row_status", "n", "unsorted")
     )
     by_unit: dict[int, dict[str, int]] = {unit_id: {} for unit_id in ids}
-    for unit_id, total, unsorted in opinion_rows:
-        by_unit[unit_id]["opinions"] = total
-        by_unit[unit_id]["unsorted"] = unsorted
     names = {
         GroupStatus.CONFIRMED: "unclaimed_groups",
         GroupStatus.CLAIMED: "unanswered_groups",
         GroupStatus.ANSWERED: "unpublished_groups",
         GroupStatus.PUBLISHED: "published_groups",
     }
-    for unit_id, status, n in group_rows:
-        if status in names:
+    for unit_id, status, n, unsorted in opinion_rows.union(group_rows, all=True):
+        if status == "":
+            by_unit[unit_id]["opinions"] = n
+            by_unit[unit_id]["unsorted"] = unsorted
+        elif status in names:
             by_unit[unit_id][names[GroupStatus(status)]] = n
     return {unit_id: OpinionProgress(**values) for unit_id, values in by_unit.items()}
 
@@ -603,6 +611,8 @@ def latest_satisfaction(
     )
     if purposes:
         results = results.filter(survey__purpose__in=list(purposes))
+    else:  # an item's public rating is the item's own business, not the unit's satisfaction
+        results = results.exclude(survey__purpose=SurveyPurpose.ITEM)
     if campaign is not None:
         results = results.filter(survey__campaign=campaign)
     latest: dict[int, dict[str, SatisfactionStatus]] = defaultdict(dict)
@@ -651,7 +661,7 @@ def opinions_needing_answer(unit: Unit, *, campaign: Campaign | None = None) -> 
 
 
 def unit_summary(unit: Unit, campaign: Campaign | None = None) -> dict[str, Any]:
-    """The unit-page panel's numbers for one unit: four queries."""
+    """The unit-page panel's numbers for one unit: three queries."""
     progress = opinion_progress([unit], campaign=campaign)[unit.pk]
     sessions = study_session_counts([unit], campaign=campaign)[unit.pk]
     satisfaction = latest_satisfaction([unit], campaign=campaign).get(unit.pk, {})

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 import secrets
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -729,6 +729,7 @@ def default_questions(purpose: str) -> list[QuestionSpec]:
     }.get(SurveyPurpose(purpose), [])
     overall = {
         SurveyPurpose.POLL: "对机关作风的总体满意程度",
+        SurveyPurpose.ITEM: "对这项问题整改效果的评价",
     }.get(SurveyPurpose(purpose), "对领导班子教育实践活动的总体评价")
     return [QuestionSpec(text, DEFAULT_OPTIONS, counts=False) for text in informational] + [
         QuestionSpec(overall, DEFAULT_OPTIONS, counts=True)
@@ -821,6 +822,66 @@ def survey_create(
 ) -> Survey:
     """A survey run by the office of ``unit`` on one or more units of its subtree (a draft until opened)."""
     _require_office(actor, unit.path)
+    return _survey_new(
+        actor=actor,
+        unit=unit,
+        title=title,
+        purpose=purpose,
+        mode=mode,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        targets=targets,
+        subject=subject,
+        questions=questions,
+        threshold=threshold,
+    )
+
+
+@transaction.atomic
+def survey_create_for_rule(
+    *,
+    unit: Unit,
+    title: str,
+    purpose: str,
+    opens_at: datetime.datetime,
+    closes_at: datetime.datetime,
+    subject: str = "",
+    threshold: Fraction = Fraction(2, 3),
+) -> Survey:
+    """A public-link survey of ``unit`` that a rule of another app opens by itself, no user acting
+    (the public rating of a finished rectification item): created open, default questionnaire."""
+    survey = _survey_new(
+        actor=None,
+        unit=unit,
+        title=title,
+        purpose=purpose,
+        mode=SurveyMode.PUBLIC,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        targets=[unit],
+        subject=subject,
+        questions=None,
+        threshold=threshold,
+    )
+    _set_survey_status(survey, SurveyStatus.OPEN, None)
+    _survey_event(survey, SurveyAction.OPEN, SurveyStatus.DRAFT, None, _("由系统按规则发布"))
+    return survey
+
+
+def _survey_new(
+    *,
+    actor: Any,
+    unit: Unit,
+    title: str,
+    purpose: str,
+    mode: str,
+    opens_at: datetime.datetime,
+    closes_at: datetime.datetime,
+    targets: Sequence[Unit],
+    subject: str,
+    questions: Sequence[QuestionSpec] | None,
+    threshold: Fraction,
+) -> Survey:
     questions = list(questions) if questions is not None else default_questions(purpose)
     _check_survey(
         unit=unit,
@@ -953,6 +1014,27 @@ def survey_close(*, actor: Any, survey: Survey, version: int | None = None) -> S
     check_version(survey, version)
     if survey.status != SurveyStatus.OPEN:
         raise ValidationError(_("只有已发布的测评可以结束。"))
+    if survey.purpose == SurveyPurpose.ITEM:
+        raise ValidationError(_("整改效果评价由系统按规则结束（复号或重新销号时），不能手工结束。"))
+    return _close(survey, actor, remediate=True)
+
+
+@transaction.atomic
+def survey_settle(*, survey: Survey, note: str = "") -> Survey:
+    """Close a survey when a rule of another app says so, no user acting: results are fixed as at
+    any close, but no 返工补课 is opened — the caller applies its own consequence (复号)."""
+    survey = _lock_survey(survey)
+    if survey.status != SurveyStatus.OPEN:
+        return survey
+    return _close(survey, None, remediate=False, note=note)
+
+
+# Callables run inside the closing transaction, after the results are written: (survey, actor).
+# Other apps register here (materials: the 通报会 takes its 群众评议 result from its survey).
+SURVEY_CLOSE_HOOKS: list[Callable[[Survey, Any], None]] = []
+
+
+def _close(survey: Survey, actor: Any, *, remediate: bool, note: str = "") -> Survey:
     now = clock.now()
     tallies = survey_tally(survey)
     below = []
@@ -975,16 +1057,16 @@ def survey_close(*, actor: Any, survey: Survey, version: int | None = None) -> S
         save_validated(result, actor=actor)
         if result.below_threshold:
             below.append(result)
-            _remediation_open(survey, result, tally.target.unit, actor)
+            if remediate:
+                _remediation_open(survey, result, tally.target.unit, actor)
     survey.closed_at = now
     _set_survey_status(survey, SurveyStatus.CLOSED, actor, ["closed_at"])
+    summary = _("共 %(n)d 个测评对象，%(b)d 个低于满意率标准") % {"n": len(tallies), "b": len(below)}
     _survey_event(
-        survey,
-        SurveyAction.CLOSE,
-        SurveyStatus.OPEN,
-        actor,
-        _("共 %(n)d 个测评对象，%(b)d 个低于满意率标准") % {"n": len(tallies), "b": len(below)},
+        survey, SurveyAction.CLOSE, SurveyStatus.OPEN, actor, f"{summary}；{note}" if note else summary
     )
+    for hook in SURVEY_CLOSE_HOOKS:
+        hook(survey, actor)
     return survey
 
 

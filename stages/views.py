@@ -37,6 +37,7 @@ from stages.choices import (
     OpinionChannel,
     OpinionStatus,
     SurveyMode,
+    SurveyPurpose,
     SurveyStatus,
 )
 from stages.forms import (
@@ -58,7 +59,7 @@ from stages.imports import OPINION_COLUMNS
 from stages.models import Opinion, OpinionGroup, Survey
 from units.access import require, scope_for
 from units.models import Unit
-from units.selectors import unit_get_visible, unit_roots_for
+from units.selectors import unit_children, unit_get_visible, unit_roots_for
 
 PAGE_SIZE = 50
 BROWSER_COOKIE = "stages_bid"
@@ -688,14 +689,23 @@ def survey_list(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def _survey_kwargs(data: dict[str, Any]) -> dict[str, Any]:
+def _targets(data: dict[str, Any], unit: Unit) -> list[Unit]:
+    """The units typed in, then (when asked) every active unit one level down, in tree order."""
+    targets = list(data["targets"])
+    if data.get("with_children"):
+        chosen = {t.pk for t in targets}
+        targets += [c for c in unit_children(unit) if c.is_active and c.pk not in chosen]
+    return targets
+
+
+def _survey_kwargs(data: dict[str, Any], unit: Unit) -> dict[str, Any]:
     return {
         "title": data["title"],
         "subject": data["subject"],
         "mode": data["mode"],
         "opens_at": data["opens_at"],
         "closes_at": data["closes_at"],
-        "targets": data["targets"],
+        "targets": _targets(data, unit),
         "questions": data.get("question_specs") or [],
         "threshold": data["threshold"],
     }
@@ -720,7 +730,7 @@ def survey_add(request: HttpRequest, code: str) -> HttpResponse:
         data = form.cleaned_data
         try:
             survey = services.survey_create(
-                actor=request.user, unit=unit, purpose=data["purpose"], **_survey_kwargs(data)
+                actor=request.user, unit=unit, purpose=data["purpose"], **_survey_kwargs(data, unit)
             )
         except (ValidationError, PermissionDenied) as exc:
             add_service_error(form, exc)
@@ -785,7 +795,7 @@ def survey_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
                 survey=survey,
                 version=form.cleaned_data["version"],
-                **_survey_kwargs(form.cleaned_data),
+                **_survey_kwargs(form.cleaned_data, survey.unit),
             )
         except (ValidationError, PermissionDenied) as exc:
             add_service_error(form, exc)
@@ -1062,6 +1072,8 @@ def public_survey(request: HttpRequest, key: str) -> HttpResponse:
     survey = selectors.survey_for_answering(public_key=key)
     if survey is None or survey.mode != SurveyMode.PUBLIC or survey.status == SurveyStatus.DRAFT:
         raise Http404
+    if survey.purpose == SurveyPurpose.ITEM:  # rated on the item's own page, where the rule applies
+        return redirect("rectification:public_rate", survey.item_rating.item_id)
     browser_id = request.get_signed_cookie(BROWSER_COOKIE, default=None, salt="stages.survey")
     response = _survey_page(request, survey, token=None, browser_id=browser_id)
     if not browser_id:

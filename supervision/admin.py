@@ -6,7 +6,9 @@ from django.http import HttpRequest
 from materials.admin import ReadOnlyAdmin
 from supervision.models import (
     Accountability,
+    LeaderEvaluation,
     Notification,
+    RecordEvaluation,
     ReminderLedger,
     ReportHearing,
     SupervisionNote,
@@ -68,3 +70,23 @@ class UnitCheckAdmin(ReadOnlyAdmin):
 @admin.register(ReportHearing)
 class HearingAdmin(ReadOnlyAdmin):
     list_display = ["unit", "date", "chaired_by"]
+
+
+class LeaderEvaluationInline(admin.TabularInline):
+    model = LeaderEvaluation
+    extra = 0
+    can_delete = False
+    fields = ["person", "post_title", "grade", "text"]
+    readonly_fields = ["person", "post_title", "grade", "text"]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(RecordEvaluation)
+class RecordEvaluationAdmin(ReadOnlyAdmin):
+    """纪实评价 are written by the 督导组 on their pages; the admin only reads them."""
+
+    list_display = ["unit", "group", "status", "grade", "submitted_at"]
+    list_filter = ["status", "grade"]
+    inlines = [LeaderEvaluationInline]

@@ -38,3 +38,17 @@ class CheckStatus(models.TextChoices):
     UNCHECKED = "unchecked", _("未核查")
     PASSED = "passed", _("已做到")
     CONCERN = "concern", _("存在问题")
+
+
+class EvaluationGrade(models.TextChoices):
+    """纪实评价 grades of a 班子 or a leader [003]."""
+
+    GOOD = "good", _("好")
+    FAIR = "fair", _("较好")
+    AVERAGE = "average", _("一般")
+    POOR = "poor", _("差")
+
+
+class EvaluationStatus(models.TextChoices):
+    DRAFT = "draft", _("填写中")
+    SUBMITTED = "submitted", _("已提交")

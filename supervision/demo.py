@@ -1,4 +1,5 @@
-"""Demo 督导 records in 濮阳市: a 听取汇报 record, a 约谈, a checklist and a note on 清丰县."""
+"""Demo 督导 records in 濮阳市: a 听取汇报 record, a 约谈, a checklist, a note and a draft 纪实评价
+on 清丰县."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import datetime
 from campaign.audit import acting_as
 from supervision import services
 from supervision.choices import AccountabilityKind, CheckStatus, SixNotLetGo
-from supervision.models import Accountability, ReportHearing, SupervisionNote, UnitCheck
+from supervision.evaluation import leaders_of
+from supervision.models import Accountability, RecordEvaluation, ReportHearing, SupervisionNote, UnitCheck
 from units.demo import DemoContext
 from units.models import Organization, Person, Post
 
@@ -63,3 +65,18 @@ def seed(ctx: DemoContext) -> None:
                 unit=county,
                 text="列席县委常委会研究教育实践活动，建议专题民主生活会前完成“四必谈”。",
             )
+    if not RecordEvaluation.objects.filter(group=group, unit=county).exists():
+        # A draft 纪实评价: the group starts writing while the record is still open.
+        posts = leaders_of(county)
+        services.record_evaluation_save(
+            actor=supervisor,
+            group=group,
+            unit=county,
+            grade="",
+            text="县委常委会带头学习，听取意见覆盖各乡镇和县直单位；查摆问题环节部分材料反复修改，需继续跟踪。",
+            leaders=[
+                services.LeaderInput(posts[0].person_id, "fair", "带头撰写对照检查材料，主动认领群众意见。")
+            ]
+            if posts
+            else [],
+        )

@@ -10,7 +10,15 @@ from django.utils.translation import gettext_lazy as _
 
 from campaign import clock
 from campaign.audit import audit_history
-from supervision.choices import AccountabilityKind, CheckStatus, NotificationKind, SixNotLetGo, Threshold
+from supervision.choices import (
+    AccountabilityKind,
+    CheckStatus,
+    EvaluationGrade,
+    EvaluationStatus,
+    NotificationKind,
+    SixNotLetGo,
+    Threshold,
+)
 from units.models import Organization, Person, UnitRecord
 
 
@@ -81,7 +89,14 @@ class ReminderLedger(models.Model):
                 fields=["rule", "object_key", "threshold", "recipient"], name="%(app_label)s_%(class)s_once"
             )
         ]
-        indexes = [models.Index(fields=["sent_at", "claimed_by"], name="supervision_ledger_unsent")]
+        # Only unsent rows: a sweep finds the unclaimed and stale ones, and reads its own by person.
+        indexes = [
+            models.Index(
+                fields=["claimed_by", "recipient"],
+                name="supervision_ledger_held",
+                condition=models.Q(sent_at__isnull=True),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} · {self.get_threshold_display()}"
@@ -214,3 +229,87 @@ class ReportHearing(UnitRecord):
 
     def __str__(self) -> str:
         return f"{self.unit} {self.date}"
+
+
+class RecordEvaluation(UnitRecord):
+    """纪实评价 [003] of one assigned unit by its 督导组: the 班子's grade and written evaluation.
+
+    The record figures (materials and review returns, the 督导组's meeting rating, satisfaction,
+    rectification completion, 约谈/问责) are counted from the record on every save and frozen in
+    ``figures`` when the group submits; submitting locks the evaluation.
+    """
+
+    campaign = models.ForeignKey(
+        "campaign.Campaign", verbose_name=_("活动"), on_delete=models.PROTECT, related_name="+"
+    )
+    group = models.ForeignKey(
+        Organization, verbose_name=_("督导组"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        _("状态"), max_length=16, choices=EvaluationStatus.choices, default=EvaluationStatus.DRAFT
+    )
+    grade = models.CharField(_("班子评价等次"), max_length=16, choices=EvaluationGrade.choices, blank=True)
+    text = models.TextField(_("班子评价意见"), blank=True)
+    figures = models.JSONField(_("纪实数据"), default=dict, blank=True)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("填写人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提交人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+
+    history = audit_history()
+
+    class Meta:
+        verbose_name = _("纪实评价")
+        verbose_name_plural = _("纪实评价")
+        ordering = ["group", "unit_path"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "unit"], name="%(app_label)s_%(class)s_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.group}"
+
+    @property
+    def locked(self) -> bool:
+        return self.status == EvaluationStatus.SUBMITTED
+
+
+class LeaderEvaluation(models.Model):
+    """纪实评价 of one leader (a person with a post in the unit's 班子) inside a RecordEvaluation."""
+
+    evaluation = models.ForeignKey(
+        RecordEvaluation, verbose_name=_("纪实评价"), on_delete=models.CASCADE, related_name="leaders"
+    )
+    person = models.ForeignKey(Person, verbose_name=_("领导干部"), on_delete=models.PROTECT, related_name="+")
+    post_title = models.CharField(_("职务"), max_length=100)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=100)
+    grade = models.CharField(_("评价等次"), max_length=16, choices=EvaluationGrade.choices, blank=True)
+    text = models.TextField(_("评价意见"), blank=True)
+    figures = models.JSONField(_("纪实数据"), default=dict, blank=True)
+
+    history = audit_history()
+
+    class Meta:
+        verbose_name = _("领导干部纪实评价")
+        verbose_name_plural = _("领导干部纪实评价")
+        ordering = ["evaluation", "sort_order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "person"], name="%(app_label)s_%(class)s_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.post_title}"

@@ -7,7 +7,8 @@ from django.utils.translation import gettext as _
 
 from campaign.pages import Panel
 from supervision.models import Accountability, ReportHearing
-from supervision.selectors import may_read_notes
+from supervision.monthly import may_request_monthly_report
+from supervision.selectors import may_read_notes, record_evaluation_links
 from units.choices import Level, UnitCategory, UnitKind
 from units.models import Unit
 
@@ -18,13 +19,26 @@ def hearings_owed(unit: Unit) -> bool:
 
 
 def unit_panels(request: HttpRequest, unit: Unit) -> list[Panel]:
+    panels = []
+    if may_request_monthly_report(request.user, unit):
+        panels.append(
+            Panel(
+                title=_("文书报告"),
+                template="supervision/_documents_panel.html",
+                context={"unit": unit, "evaluations": record_evaluation_links(request.user, unit)},
+                anchor="documents",
+            )
+        )
     if not may_read_notes(request.user, unit):
-        return []
+        return panels
     context = {
         "unit": unit,
         "accountability": Accountability.objects.filter(unit=unit).select_related("person")[:5],
         "hearings": ReportHearing.objects.filter(unit=unit)[:3] if hearings_owed(unit) else None,
     }
     return [
-        Panel(title=_("督导"), template="supervision/_unit_panel.html", context=context, anchor="supervision")
+        Panel(
+            title=_("督导"), template="supervision/_unit_panel.html", context=context, anchor="supervision"
+        ),
+        *panels,
     ]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Model, QuerySet
+from django.db.models import Model, OuterRef, QuerySet, Subquery
 from django.http import Http404
 
 from campaign import clock
@@ -133,3 +133,116 @@ def accountability_under(user: Any, unit: Unit) -> QuerySet[Accountability]:
 
 def hearings_of(unit: Unit) -> QuerySet[ReportHearing]:
     return ReportHearing.objects.filter(unit=unit).select_related("chaired_by")
+
+
+# --- 纪实评价 ---------------------------------------------------------------------
+
+EVALUATION_READERS = [Role.OFFICE, Role.SUPERVISOR, Role.OVERSIGHT]
+
+
+def _is_member(user: Any, group: Organization) -> bool:
+    person_id = scope_for(user).person_id
+    return (
+        person_id is not None
+        and OrgMembership.objects.active(clock.today())
+        .filter(organization=group, person_id=person_id)
+        .exists()
+    )
+
+
+def may_report_evaluations(user: Any, group: Organization) -> bool:
+    """The group's members and the offices above the group write its 纪实评价 report."""
+    return _is_member(user, group) or scope_for(user).can_manage(group.unit.path)
+
+
+def assigned_to(group: Organization, unit: Unit) -> bool:
+    return SupervisionAssignment.objects.active(clock.today()).filter(group=group, unit=unit).exists()
+
+
+def may_write_evaluation(user: Any, group: Organization, unit: Unit) -> bool:
+    """Only the group assigned to the unit (its members) and the offices above the unit."""
+    if not assigned_to(group, unit):
+        return False
+    return _is_member(user, group) or scope_for(user).can_manage(unit.path)
+
+
+def may_read_evaluation(user: Any, group: Organization, unit: Unit) -> bool:
+    """Writers, the offices above the group, and whoever reaches the unit as office, 督导组 or
+    领导小组/联络组 (the same readers as the API list)."""
+    # The scope check first: it is answered without a query.
+    return (
+        scope_for(user).reaches(unit.path, roles=EVALUATION_READERS)
+        or may_write_evaluation(user, group, unit)
+        or may_report_evaluations(user, group)
+    )
+
+
+def evaluations_visible_to(user: Any) -> QuerySet[Any]:
+    from supervision.models import RecordEvaluation
+
+    scope = scope_for(user)
+    return (
+        RecordEvaluation.objects.filter(
+            scope.unit_q(path_field="unit_path", unit_field="unit_id", roles=EVALUATION_READERS)
+        )
+        .select_related("unit", "group", "campaign")
+        .prefetch_related("leaders__person")
+    )
+
+
+def evaluation_groups_for(user: Any, unit: Unit) -> list[Organization]:
+    """The 督导组 assigned to the unit whose 纪实评价 of it the user may open, each with
+    ``evaluation_status`` (None before the group writes one): one query, two for a reader who
+    reaches neither the unit nor the group's unit (then membership decides)."""
+    from supervision.models import RecordEvaluation
+
+    today = clock.today()
+    assignments = (
+        SupervisionAssignment.objects.active(today)
+        .filter(unit=unit)
+        .select_related("group__unit")
+        .annotate(
+            evaluation_status=Subquery(
+                RecordEvaluation.objects.filter(unit=unit, group_id=OuterRef("group_id")).values("status")[:1]
+            )
+        )
+        .order_by("group__name")
+    )
+    groups = []
+    for assignment in assignments:
+        assignment.group.evaluation_status = assignment.evaluation_status
+        groups.append(assignment.group)
+    scope = scope_for(user)
+    # Every group here is assigned to the unit, so may_read_evaluation reduces to: the scope
+    # reaches the unit (office, 督导组, 领导小组), an office above the group, or membership.
+    if scope.reaches(unit.path, roles=EVALUATION_READERS):
+        return groups
+    undecided = [g for g in groups if not scope.can_manage(g.unit.path)]
+    member_of: set[int] = set()
+    if undecided and scope.person_id is not None:
+        member_of = set(
+            OrgMembership.objects.active(today)
+            .filter(organization__in=undecided, person_id=scope.person_id)
+            .values_list("organization_id", flat=True)
+        )
+    return [g for g in groups if g.pk in member_of or scope.can_manage(g.unit.path)]
+
+
+def record_evaluation_links(user: Any, unit: Unit) -> list[dict[str, str]]:
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    groups = evaluation_groups_for(user, unit)
+    if not groups:
+        return []
+    from supervision.choices import EvaluationStatus
+
+    labels = dict(EvaluationStatus.choices)
+    return [
+        {
+            "url": reverse("supervision:evaluation", args=[g.pk, unit.code]),
+            "label": _("%(group)s纪实评价") % {"group": g.name},
+            "status": str(labels[g.evaluation_status]) if g.evaluation_status else str(_("未填写")),  # type: ignore[attr-defined]
+        }
+        for g in groups
+    ]

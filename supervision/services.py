@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -13,9 +14,21 @@ from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from campaign import clock
-from campaign.services import check_version, save_validated
-from supervision.choices import CheckStatus, NotificationKind
-from supervision.models import Accountability, Notification, ReportHearing, SupervisionNote, UnitCheck, Urge
+from campaign.audit import acting_as
+from campaign.choices import JobKind
+from campaign.models import Job
+from campaign.services import check_version, job_create, save_validated
+from supervision.choices import CheckStatus, EvaluationGrade, EvaluationStatus, NotificationKind
+from supervision.models import (
+    Accountability,
+    LeaderEvaluation,
+    Notification,
+    RecordEvaluation,
+    ReportHearing,
+    SupervisionNote,
+    UnitCheck,
+    Urge,
+)
 from units.access import require, scope_for
 from units.choices import OrgKind, Role
 from units.models import Organization, OrgMembership, Person, SupervisionAssignment, Unit
@@ -210,3 +223,138 @@ def hearing_record(
     )
     save_validated(hearing, actor=actor)
     return hearing
+
+
+# --- documents generated in the background -------------------------------------
+
+
+@transaction.atomic
+def monthly_report_start(*, actor: Any, unit: Unit, year: int, month: int) -> Job:
+    """Queue a unit's 月度工作进展报告 for a month that has begun; the owner downloads it."""
+    from supervision.monthly import may_request_monthly_report
+    from supervision.tasks import monthly_report_task
+
+    require(may_request_monthly_report(actor, unit), _("您不能查看该单位的工作记录。"))
+    today = clock.today()
+    if not 1 <= month <= 12 or year < 2013 or (year, month) > (today.year, today.month):
+        raise ValidationError({"month": _("请选择已经开始的月份。")})
+    job = job_create(
+        actor=actor,
+        kind=JobKind.MONTHLY_REPORT,
+        params={"unit": unit.code, "year": year, "month": month},
+    )
+    job.input_name = f"{unit.name} {year}年{month}月"
+    job.save(update_fields=["input_name"])
+    transaction.on_commit(lambda: monthly_report_task.delay(job.pk))
+    return job
+
+
+# --- 纪实评价 ---------------------------------------------------------------------
+
+
+@dataclass
+class LeaderInput:
+    person_id: int
+    grade: str = ""
+    text: str = ""
+
+
+@transaction.atomic
+def record_evaluation_save(
+    *,
+    actor: Any,
+    group: Organization,
+    unit: Unit,
+    grade: str,
+    text: str,
+    leaders: list[LeaderInput],
+    submit: bool = False,
+    version: int | None = None,
+) -> RecordEvaluation:
+    """Write the group's 纪实评价 of an assigned unit; ``submit`` locks it.
+
+    The figures are counted again from the record on every save, so the submitted evaluation
+    carries the record as it stood when the group signed it.
+    """
+    from supervision.evaluation import evaluation_figures, leaders_of
+    from supervision.selectors import may_write_evaluation
+
+    require(
+        may_write_evaluation(actor, group, unit),
+        _("只有被派驻该单位的督导组成员或活动办可以填写纪实评价。"),
+    )
+    evaluation = RecordEvaluation.objects.select_for_update().filter(group=group, unit=unit).first()
+    if evaluation is None:
+        evaluation = RecordEvaluation(
+            group=group, unit=unit, unit_path=unit.path, campaign_id=group.campaign_id
+        )
+    else:
+        check_version(evaluation, version)
+        if evaluation.locked:
+            raise ValidationError(_("纪实评价已提交，不能再修改。"))
+    if grade and grade not in EvaluationGrade.values:
+        raise ValidationError({"grade": _("请选择评价等次。")})
+    posts = leaders_of(unit)
+    given = {entry.person_id: entry for entry in leaders}
+    unknown = set(given) - {post.person_id for post in posts}
+    if unknown:
+        raise ValidationError(_("只能评价该单位领导班子的成员。"))
+    errors: dict[str, str] = {}
+    if submit:
+        if not grade:
+            errors["grade"] = _("提交前请选择班子的评价等次。")
+        if not text.strip():
+            errors["text"] = _("提交前请填写对班子的评价意见。")
+        missing = [p.person.name for p in posts if not (given.get(p.person_id) and given[p.person_id].grade)]
+        missing += [
+            p.person.name
+            for p in posts
+            if given.get(p.person_id) and given[p.person_id].grade and not given[p.person_id].text.strip()
+        ]
+        if missing:
+            errors["__all__"] = _("提交前请为每位领导干部选择等次并填写评价意见：%(names)s。") % {
+                "names": "、".join(missing)
+            }
+    for entry in given.values():
+        if entry.grade and entry.grade not in EvaluationGrade.values:
+            errors["__all__"] = _("请选择评价等次。")
+    if errors:
+        raise ValidationError(errors)
+    body_figures, leader_figures = evaluation_figures(unit, [p.person_id for p in posts])
+    evaluation.grade, evaluation.text, evaluation.figures = grade, text.strip(), body_figures
+    evaluation.written_by = actor
+    if evaluation.pk:
+        evaluation.version += 1
+    if submit:
+        evaluation.status = EvaluationStatus.SUBMITTED
+        evaluation.submitted_by, evaluation.submitted_at = actor, clock.now()
+    save_validated(evaluation, actor=actor)
+    existing = {row.person_id: row for row in evaluation.leaders.all()}
+    for order, post in enumerate(posts):
+        entry = given.get(post.person_id) or LeaderInput(post.person_id)
+        row = existing.pop(post.person_id, None) or LeaderEvaluation(
+            evaluation=evaluation, person=post.person
+        )
+        row.post_title, row.sort_order = post.title, order
+        row.grade, row.text, row.figures = entry.grade, entry.text.strip(), leader_figures[post.person_id]
+        row.full_clean()
+        with acting_as(actor):
+            row.save()
+    for stale in existing.values():  # left the 班子 since the draft was saved
+        with acting_as(actor):
+            stale.delete()
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_report_start(*, actor: Any, group: Organization) -> Job:
+    """Queue the group's 纪实评价 report to the upper 组织部."""
+    from supervision.selectors import may_report_evaluations
+    from supervision.tasks import evaluation_report_task
+
+    require(may_report_evaluations(actor, group), _("只有督导组成员或其上级活动办可以生成纪实评价报告。"))
+    job = job_create(actor=actor, kind=JobKind.RECORD_EVALUATION_REPORT, params={"group": group.pk})
+    job.input_name = group.name
+    job.save(update_fields=["input_name"])
+    transaction.on_commit(lambda: evaluation_report_task.delay(job.pk))
+    return job

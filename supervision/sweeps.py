@@ -4,6 +4,13 @@ Apps declare what they remind about in ``<app>/reminders.py`` as ``RULES``, a
 list of ``ReminderRule``. A rule streams ``Due`` items computed from the
 current state (an open step past its time limit, an item near its deadline),
 so a sweep after an outage finds everything still due and nothing already done.
+
+A sweep is set-based: a rule may stream plain ``Row`` tuples (``rows(now)``) straight
+from a ``values_list(...).iterator()``; the ledger is written in chunks of
+``CHUNK`` rows by one ``INSERT … SELECT FROM unnest(…) ON CONFLICT DO NOTHING`` on
+PostgreSQL (``bulk_create(ignore_conflicts=True)`` elsewhere); the digests of
+``REMINDER_DIGEST_BATCH`` people are written in one transaction together with
+marking their rows sent; e-mail goes after the commit.
 """
 
 from __future__ import annotations
@@ -18,9 +25,10 @@ from typing import Any, Protocol
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
-from django.db import transaction
-from django.db.models import Q
+from django.core.mail import EmailMessage, get_connection
+from django.db import connection, transaction
+from django.db.models import Case, Q, Value, When
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from campaign import clock
@@ -29,9 +37,14 @@ from supervision.choices import NotificationKind, Threshold
 from supervision.models import Notification, ReminderLedger
 
 log = logging.getLogger(__name__)
-CHUNK = 2000
-# A claim older than this whose rows were never sent belongs to a sweep that died.
-STALE_CLAIM = datetime.timedelta(minutes=10)
+CHUNK = 10_000
+
+
+def stale_claim() -> datetime.timedelta:
+    """A claim older than this whose rows were never sent belongs to a sweep that died (a worker
+    killed mid-sweep): the next sweep takes those rows over. Taking over a live sweep's rows is
+    harmless too, since a row is sent only by the sweep that holds it when the digest is written."""
+    return datetime.timedelta(seconds=settings.REMINDER_STALE_CLAIM_SECONDS)
 
 
 @dataclass(frozen=True)
@@ -44,11 +57,53 @@ class Due:
     due_at: datetime.datetime | None = None
 
 
+# (object_key, threshold, recipient_id, title, url, due_at): one ledger row, no model instance.
+Row = tuple[str, str, int, str, str, "datetime.datetime | None"]
+
+
 class ReminderRule(Protocol):
+    """What a rule declares. A rule may also define ``rows(now) -> Iterable[Row]``, the same
+    reminders one row per recipient; the sweep then uses it rather than ``due``."""
+
     name: str
     label: str
 
     def due(self, now: datetime.datetime) -> Iterable[Due]: ...
+
+
+def rows_of(rule: Any, now: datetime.datetime) -> Iterator[Row]:
+    """The ledger rows a rule finds due now: from ``rows`` when it has one, else from ``due``."""
+    rows = getattr(rule, "rows", None)
+    if rows is not None:
+        yield from rows(now)
+        return
+    for due in rule.due(now):
+        for user_id in due.recipients:
+            yield (due.object_key, due.threshold, user_id, due.title, due.url, due.due_at)
+
+
+def due_from_rows(rows: Iterable[Row]) -> Iterator[Due]:
+    """``due`` for a rule that has ``rows``: consecutive rows of one object and threshold make one Due."""
+    current: list[Row] = []
+    for row in rows:
+        if current and (current[0][0], current[0][1]) != (row[0], row[1]):
+            yield _due_of(current)
+            current = []
+        current.append(row)
+    if current:
+        yield _due_of(current)
+
+
+def _due_of(rows: list[Row]) -> Due:
+    key, threshold, _user, title, url, due_at = rows[0]
+    return Due(key, threshold, tuple(r[2] for r in rows), title, url, due_at)
+
+
+def url_maker(name: str, suffix: str = "") -> Any:
+    """``reverse(name, args=[x]) + suffix`` for many ``x`` at the cost of one ``reverse``."""
+    sentinel = "8675309012"
+    head, tail = (reverse(name, args=[sentinel]) + suffix).split(sentinel, 1)
+    return lambda arg: f"{head}{arg}{tail}"
 
 
 def end_of_day(day: datetime.date) -> datetime.datetime:
@@ -88,97 +143,157 @@ class SweepResult:
     digests: int = 0
 
 
-def record_due(rules: Iterable[Any], now: datetime.datetime) -> int:
-    """Write a ledger row for every (object, threshold, recipient) now due; existing rows stay."""
+def record_due(rules: Iterable[Any], now: datetime.datetime, token: str | None = None) -> int:
+    """Write a ledger row for every (object, threshold, recipient) now due; existing rows stay.
+    With a ``token`` the new rows are written already claimed by that sweep: nobody else can hold
+    a row that did not exist, and each row is written once rather than inserted then claimed."""
     found = 0
+    write = _insert_postgresql if connection.vendor == "postgresql" else _insert_orm
     for rule in rules:
-        rows = (
-            ReminderLedger(
-                rule=rule.name,
-                object_key=due.object_key,
-                threshold=due.threshold,
-                recipient_id=user_id,
-                title=due.title[:300],
-                url=due.url,
-                due_at=due.due_at,
-                created_at=now,
-            )
-            for due in rule.due(now)
-            for user_id in due.recipients
-        )
-        for chunk in _chunks(rows, CHUNK):
-            ReminderLedger.objects.bulk_create(chunk, ignore_conflicts=True, batch_size=CHUNK)
+        for chunk in _chunks(rows_of(rule, now), CHUNK):
+            write(rule.name, chunk, now, token)
             found += len(chunk)
     return found
 
 
-def claim(now: datetime.datetime) -> str:
+def _insert_postgresql(rule: str, rows: list[Row], now: datetime.datetime, token: str | None) -> None:
+    """One statement per chunk: the rows travel as six arrays, duplicates of the unique key are skipped."""
+    table = connection.ops.quote_name(ReminderLedger._meta.db_table)
+    columns = (
+        "rule, object_key, threshold, recipient_id, title, url, due_at, created_at, claimed_by, claimed_at"
+    )
+    keys, thresholds, users, titles, urls, dues = (list(column) for column in zip(*rows, strict=True))
+    titles = [title[:300] for title in titles]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) "
+            "SELECT %s, k, t, r, ti, u, d, %s, %s, %s FROM unnest("
+            "%s::varchar[], %s::varchar[], %s::integer[], %s::varchar[], %s::varchar[], %s::timestamptz[]"
+            ") AS x(k, t, r, ti, u, d) ON CONFLICT DO NOTHING",
+            [rule, now, token, now if token else None, keys, thresholds, users, titles, urls, dues],
+        )
+
+
+def _insert_orm(rule: str, rows: list[Row], now: datetime.datetime, token: str | None) -> None:
+    ReminderLedger.objects.bulk_create(
+        (
+            ReminderLedger(
+                rule=rule,
+                object_key=key,
+                threshold=threshold,
+                recipient_id=user_id,
+                title=title[:300],
+                url=url,
+                due_at=due_at,
+                created_at=now,
+                claimed_by=token,
+                claimed_at=now if token else None,
+            )
+            for key, threshold, user_id, title, url, due_at in rows
+        ),
+        ignore_conflicts=True,
+        batch_size=2000,
+    )
+
+
+def claim(now: datetime.datetime, token: str | None = None) -> str:
     """Compare-and-set: take every unsent row nobody holds (or whose holder died)."""
-    token = uuid.uuid4().hex
+    token = token or uuid.uuid4().hex
     ReminderLedger.objects.filter(sent_at__isnull=True).filter(
-        Q(claimed_by__isnull=True) | Q(claimed_at__lt=now - STALE_CLAIM)
+        Q(claimed_by__isnull=True) | Q(claimed_at__lt=now - stale_claim())
     ).update(claimed_by=token, claimed_at=now)
     return token
 
 
 def send_claimed(token: str, now: datetime.datetime) -> SweepResult:
-    """One digest per person for the rows this sweep holds: in-app, and by e-mail when he has one."""
+    """One digest per person for the rows this sweep holds: in-app, and by e-mail when he has one.
+    People are taken ``REMINDER_DIGEST_BATCH`` at a time, each batch in one transaction."""
     result = SweepResult()
-    users = get_user_model().objects.in_bulk(
+    people = (
         ReminderLedger.objects.filter(claimed_by=token, sent_at__isnull=True)
         .values_list("recipient_id", flat=True)
         .distinct()
+        .order_by("recipient_id")
     )
-    rows = ReminderLedger.objects.filter(claimed_by=token, sent_at__isnull=True).order_by(
-        "recipient_id", "due_at", "pk"
-    )
-    batch: list[ReminderLedger] = []
-    for row in rows.iterator(chunk_size=CHUNK):
-        if batch and batch[-1].recipient_id != row.recipient_id:
-            _deliver(users[batch[0].recipient_id], batch, now)
-            result.digests += 1
-            result.sent += len(batch)
-            batch = []
-        batch.append(row)
-    if batch:
-        _deliver(users[batch[0].recipient_id], batch, now)
-        result.digests += 1
-        result.sent += len(batch)
+    for batch in _chunks(list(people), max(1, settings.REMINDER_DIGEST_BATCH)):
+        digests, sent = _deliver(batch, now, token)
+        result.digests += digests
+        result.sent += sent
     return result
 
 
-def _deliver(user: Any, items: list[ReminderLedger], now: datetime.datetime) -> None:
+def _deliver(people: list[int], now: datetime.datetime, token: str) -> tuple[int, int]:
+    """The digests of these people for the rows still held by this sweep; the notices and the rows'
+    ``sent_at`` are written in one transaction, so a worker killed at any point leaves both or neither.
+    Returns (digests, rows sent)."""
+    held = ReminderLedger.objects.filter(claimed_by=token, sent_at__isnull=True, recipient_id__in=people)
     labels = dict(Threshold.choices)
-    lines = [f"· {item.title}（{labels.get(item.threshold, item.threshold)}）" for item in items]
-    title = _("催办提醒：您有 %(n)d 项事项需要办理") % {"n": len(items)}
     with transaction.atomic():
-        notice = Notification.objects.create(
-            user=user,
-            kind=NotificationKind.DIGEST,
-            title=title,
-            body="\n".join(lines),
-            url=items[0].url if len(items) == 1 else "",
-            created_at=now,
+        rows = list(
+            held.select_for_update()
+            .order_by("recipient_id", "due_at", "pk")
+            .values_list("recipient_id", "title", "threshold", "url")
+        )  # rows taken over meanwhile by another sweep are not ours, and not here
+        if not rows:
+            return 0, 0
+        emails = dict(get_user_model().objects.filter(pk__in=people).values_list("pk", "email"))
+        notices: list[Notification] = []
+        start = 0
+        for end in range(1, len(rows) + 1):
+            if end < len(rows) and rows[end][0] == rows[start][0]:
+                continue
+            items = rows[start:end]
+            lines = [f"· {title}（{labels.get(level, level)}）" for _u, title, level, _url in items]
+            notices.append(
+                Notification(
+                    user_id=items[0][0],
+                    kind=NotificationKind.DIGEST,
+                    title=_("催办提醒：您有 %(n)d 项事项需要办理") % {"n": len(items)},
+                    body="\n".join(lines),
+                    url=items[0][3] if len(items) == 1 else "",
+                    created_at=now,
+                )
+            )
+            start = end
+        Notification.objects.bulk_create(notices)
+        marked = held.update(
+            sent_at=now,
+            notification_id=Case(*(When(recipient_id=n.user_id, then=Value(n.pk)) for n in notices)),
         )
-        ReminderLedger.objects.filter(pk__in=[i.pk for i in items]).update(sent_at=now, notification=notice)
-        if user.email:
-            transaction.on_commit(lambda: _email(notice.pk))
+        if marked != len(rows):  # cannot happen while the rows are locked; never send a digest short
+            raise RuntimeError(f"reminder digest: {marked} rows marked for {len(rows)} read")
+        mails = [(n.pk, emails[n.user_id], n.title, n.body) for n in notices if emails.get(n.user_id)]
+        if mails:
+            transaction.on_commit(lambda: _email(mails))
+    return len(notices), len(rows)
 
 
-def _email(notification_id: int) -> None:
-    notice = Notification.objects.select_related("user").get(pk=notification_id)
+def _email(mails: list[tuple[int, str, str, str]]) -> None:
+    """The e-mail copies of a batch of digests, over one connection; failures are logged, not retried."""
+    done: list[int] = []
     try:
-        send_mail(notice.title, notice.body, settings.DEFAULT_FROM_EMAIL, [notice.user.email])
-    except Exception:  # the in-app notice stands; mail failures are logged, not retried forever
-        log.exception("reminder e-mail to %s failed", notice.user_id)
-        return
-    Notification.objects.filter(pk=notification_id).update(emailed=True)
+        with get_connection(fail_silently=False) as mailer:
+            for pk, address, title, body in mails:
+                try:
+                    EmailMessage(
+                        title, body, settings.DEFAULT_FROM_EMAIL, [address], connection=mailer
+                    ).send()
+                except Exception:  # the in-app notice stands
+                    log.exception("reminder e-mail for notice %s failed", pk)
+                    continue
+                done.append(pk)
+    except Exception:  # the mail server is away: the in-app notices stand
+        log.exception("reminder e-mail: no connection to the mail server")
+    if done:
+        Notification.objects.filter(pk__in=done).update(emailed=True)
 
 
 def sweep(rules: Iterable[Any] | None = None, now: datetime.datetime | None = None) -> SweepResult:
     now = now or clock.now()
-    found = record_due(rules if rules is not None else all_rules(), now)
-    result = send_claimed(claim(now), now)
+    # Rows left unsent by earlier sweeps first, while they are few; then the new rows, claimed as written.
+    token = claim(now)
+    found = record_due(rules if rules is not None else all_rules(), now, token)
+    result = send_claimed(token, now)
     result.found = found
     return result
 

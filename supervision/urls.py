@@ -12,8 +12,16 @@ urlpatterns = [
     path("supervision/", views.workspace, name="workspace"),
     path("supervision/groups/<int:pk>/", views.group_workspace, name="group"),
     path("supervision/groups/<int:pk>/units/<str:code>/checklist/", views.unit_checklist, name="checklist"),
+    path("supervision/groups/<int:pk>/units/<str:code>/evaluation/", views.evaluation, name="evaluation"),
+    path(
+        "supervision/groups/<int:pk>/units/<str:code>/evaluation/history/",
+        views.evaluation_history,
+        name="evaluation_history",
+    ),
+    path("supervision/groups/<int:pk>/evaluations/", views.evaluations, name="evaluations"),
     path("supervision/urge/", views.urge, name="urge"),
     path("supervision/notes/add/", views.note_add, name="note_add"),
     path("supervision/accountability/<str:code>/", views.accountability, name="accountability"),
     path("supervision/hearings/<str:code>/", views.hearings, name="hearings"),
+    path("supervision/units/<str:code>/monthly-report/", views.monthly_report, name="monthly_report"),
 ]

@@ -10,18 +10,24 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from campaign import clock
 from campaign.apps import project_modules
 from campaign.forms import DateInput, add_service_error
+from campaign.views import render_history
 from supervision import selectors, services
-from supervision.choices import AccountabilityKind, CheckStatus, SixNotLetGo
-from supervision.models import Notification
+from supervision.choices import AccountabilityKind, CheckStatus, EvaluationGrade, SixNotLetGo
+from supervision.evaluation import addressee_of, evaluation_figures, figure_rows, leaders_of, report_units
+from supervision.models import Notification, RecordEvaluation
+from supervision.monthly import may_request_monthly_report
 from units.access import scope_for
-from units.models import Person, Unit
+from units.choices import OrgKind
+from units.models import Organization, Person, Unit
 from units.selectors import unit_get_visible
 
 PAGE_SIZE = 50
@@ -271,4 +277,189 @@ def hearings(request: HttpRequest, code: str) -> HttpResponse:
         request,
         "supervision/hearings.html",
         {"unit": unit, "records": selectors.hearings_of(unit), "form": form},
+    )
+
+
+# --- documents: 月度工作进展报告 ---------------------------------------------------
+
+
+class MonthForm(forms.Form):
+    month = forms.CharField(
+        label=gettext_lazy("月份"),
+        widget=forms.TextInput(attrs={"type": "month"}),
+        error_messages={"required": gettext_lazy("请选择月份。")},
+    )
+
+    def clean_month(self) -> tuple[int, int]:
+        raw = self.cleaned_data["month"].strip()
+        try:
+            year, month = (int(part) for part in raw.split("-", 1))
+        except ValueError:
+            raise ValidationError(_("月份格式应为“2014-06”。")) from None
+        return year, month
+
+
+@login_required
+def monthly_report(request: HttpRequest, code: str) -> HttpResponse:
+    """Ask for a unit's 月度工作进展报告; it is written in the background (jobs centre)."""
+    unit = unit_get_visible(request.user, code)
+    if not may_request_monthly_report(request.user, unit):
+        raise Http404
+    today = clock.today()
+    form = MonthForm(request.POST or None, initial={"month": f"{today:%Y-%m}"})
+    if request.method == "POST" and form.is_valid():
+        year, month = form.cleaned_data["month"]
+        try:
+            job = services.monthly_report_start(actor=request.user, unit=unit, year=year, month=month)
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            return redirect("job", job.pk)
+    return render(request, "supervision/monthly_report.html", {"unit": unit, "form": form})
+
+
+# --- 纪实评价 ---------------------------------------------------------------------
+
+
+class EvaluationForm(forms.Form):
+    grade = forms.ChoiceField(
+        label=gettext_lazy("班子评价等次"), choices=[("", "—"), *EvaluationGrade.choices], required=False
+    )
+    text = forms.CharField(
+        label=gettext_lazy("班子评价意见"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        max_length=10000,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class LeaderForm(forms.Form):
+    grade = forms.ChoiceField(
+        label=gettext_lazy("评价等次"), choices=[("", "—"), *EvaluationGrade.choices], required=False
+    )
+    text = forms.CharField(
+        label=gettext_lazy("评价意见"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=5000,
+    )
+
+
+def _supervision_group(pk: int) -> Organization:
+    return get_object_or_404(
+        Organization.objects.select_related("unit"), pk=pk, kind=OrgKind.SUPERVISION_GROUP
+    )
+
+
+@login_required
+def evaluation(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    """The group's 纪实评价 of one assigned unit: figures from the record, grades, written text."""
+    group = _supervision_group(pk)
+    unit = unit_get_visible(request.user, code)
+    can_write = selectors.may_write_evaluation(request.user, group, unit)
+    if not selectors.assigned_to(group, unit) or not (
+        can_write or selectors.may_read_evaluation(request.user, group, unit)
+    ):
+        raise Http404
+    record = RecordEvaluation.objects.filter(group=group, unit=unit).prefetch_related("leaders").first()
+    posts = leaders_of(unit)
+    saved = {row.person_id: row for row in record.leaders.all()} if record else {}
+    if record is not None and record.locked:
+        body_figures = record.figures
+        leader_figures = {row.person_id: row.figures for row in saved.values()}
+    else:
+        body_figures, leader_figures = evaluation_figures(unit, [p.person_id for p in posts])
+    data = request.POST if request.method == "POST" else None
+    form = EvaluationForm(
+        data,
+        initial={"grade": record.grade, "text": record.text, "version": record.version} if record else {},
+    )
+    leader_forms = [
+        (
+            post,
+            LeaderForm(
+                data,
+                prefix=f"p{post.person_id}",
+                initial={"grade": saved[post.person_id].grade, "text": saved[post.person_id].text}
+                if post.person_id in saved
+                else {},
+            ),
+        )
+        for post in posts
+    ]
+    if data is not None:
+        if not can_write or (record is not None and record.locked):
+            raise PermissionDenied(_("纪实评价已提交或您无权填写。"))
+        if form.is_valid() and all(f.is_valid() for _post, f in leader_forms):
+            submit = request.POST.get("action") == "submit"
+            try:
+                services.record_evaluation_save(
+                    actor=request.user,
+                    group=group,
+                    unit=unit,
+                    grade=form.cleaned_data["grade"],
+                    text=form.cleaned_data["text"],
+                    leaders=[
+                        services.LeaderInput(post.person_id, f.cleaned_data["grade"], f.cleaned_data["text"])
+                        for post, f in leader_forms
+                    ],
+                    submit=submit,
+                    version=form.cleaned_data["version"],
+                )
+            except ValidationError as exc:
+                add_service_error(form, exc)
+            else:
+                messages.success(request, _("纪实评价已提交。") if submit else _("纪实评价已保存。"))
+                return redirect("supervision:evaluation", group.pk, unit.code)
+    return render(
+        request,
+        "supervision/evaluation.html",
+        {
+            "group": group,
+            "unit": unit,
+            "record": record,
+            "form": form,
+            "leaders": [
+                {
+                    "post": post,
+                    "form": f,
+                    "figures": figure_rows(leader_figures.get(post.person_id, {}), True),
+                }
+                for post, f in leader_forms
+            ],
+            "body_figures": figure_rows(body_figures),
+            "can_write": can_write and not (record is not None and record.locked),
+        },
+    )
+
+
+@login_required
+def evaluations(request: HttpRequest, pk: int) -> HttpResponse:
+    """A group's 纪实评价 of all its units, and the report to the upper 组织部."""
+    group = _supervision_group(pk)
+    if not selectors.may_report_evaluations(request.user, group):
+        raise Http404
+    if request.method == "POST":
+        job = services.evaluation_report_start(actor=request.user, group=group)
+        return redirect("job", job.pk)
+    return render(
+        request,
+        "supervision/evaluations.html",
+        {"group": group, "rows": report_units(group), "addressee": addressee_of(group)},
+    )
+
+
+@login_required
+def evaluation_history(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    group = _supervision_group(pk)
+    unit = unit_get_visible(request.user, code)
+    if not selectors.may_read_evaluation(request.user, group, unit):
+        raise Http404
+    record = get_object_or_404(RecordEvaluation, group=group, unit=unit)
+    return render_history(
+        request,
+        record,
+        back_url=reverse("supervision:evaluation", args=[group.pk, unit.code]),
+        skip=("figures",),
     )

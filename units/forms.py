@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from campaign.forms import DateInput, VersionedForm
+from campaign.uploads import check_table_upload
 from units.choices import PostRole, Rank, UnitKind
 from units.imports import IMPORT_KINDS
 from units.models import Person, Unit
@@ -91,10 +92,4 @@ class ImportForm(forms.Form):
     )
 
     def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        name = upload.name.lower()
-        if not (name.endswith(".xlsx") or name.endswith(".csv")):
-            raise forms.ValidationError(_("只支持 .xlsx 或 .csv 文件。"))
-        if upload.size > 10 * 1024 * 1024:
-            raise forms.ValidationError(_("文件不能超过 10MB。"))
-        return upload
+        return check_table_upload(self.cleaned_data["file"])

@@ -118,7 +118,7 @@ def unit_update(
     return unit
 
 
-def _require_person_editor(actor: Any, person: Person | None) -> None:
+def require_person_editor(actor: Any, person: Person | None) -> None:
     """Office staff anywhere may register people; changing one needs reach over his units."""
     scope = scope_for(actor)
     if scope.is_superuser:
@@ -136,7 +136,7 @@ def _require_person_editor(actor: Any, person: Person | None) -> None:
 
 @transaction.atomic
 def person_create(*, actor: Any, name: str, code: str, rank: str = Rank.OTHER, phone: str = "") -> Person:
-    _require_person_editor(actor, None)
+    require_person_editor(actor, None)
     person = Person(name=name.strip(), code=code.strip(), rank=rank, phone=phone.strip())
     save_validated(person, actor=actor)
     return person
@@ -147,7 +147,7 @@ def person_update(
     *, actor: Any, person: Person, version: int | None, name: str, code: str, rank: str, phone: str
 ) -> Person:
     person = Person.objects.select_for_update().get(pk=person.pk)
-    _require_person_editor(actor, person)
+    require_person_editor(actor, person)
     check_version(person, version)
     person.name, person.code, person.rank, person.phone = name.strip(), code.strip(), rank, phone.strip()
     save_validated(person, actor=actor, update_fields=["name", "code", "rank", "phone"])

@@ -248,6 +248,7 @@ def person_history(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_add(request: HttpRequest) -> HttpResponse:
+    services.require_person_editor(request.user, None)  # no form for those who may not save it
     form = PersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -266,6 +267,7 @@ def person_add(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.person_get_visible(request.user, pk)
+    services.require_person_editor(request.user, person)  # seen, but not to be changed: 403
     initial = {
         "name": person.name,
         "code": person.code,

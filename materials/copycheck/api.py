@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -13,6 +14,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from campaign.api_scope import ScopeFirstMixin
 from materials.copycheck import selectors, services
 from materials.models import Material, ReferenceText
 from materials.selectors import latest_version, material_get_visible
@@ -106,7 +108,9 @@ class WithdrawSerializer(serializers.Serializer):
     version = serializers.IntegerField()
 
 
-class ReferenceTextViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ReferenceTextViewSet(
+    ScopeFirstMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """比对文本库 (offices): public texts every submitted material is compared with."""
 
     serializer_class = ReferenceTextSerializer
@@ -135,11 +139,17 @@ class ReferenceTextViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
     @extend_schema(request=WithdrawSerializer, responses=ReferenceTextSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request: Request, pk: str) -> Response:
+        reference = self.get_object()
+        # Another office reads the shared corpus but may not withdraw: refused before the body is read.
+        require(
+            services.can_manage_reference(request.user, reference),
+            _("只有上传单位的活动办可以撤回这份比对文本。"),
+        )
         data = WithdrawSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         reference = services.reference_text_withdraw(
             actor=request.user,
-            reference=self.get_object(),
+            reference=reference,
             reason=data.validated_data["reason"],
             version=data.validated_data["version"],
         )

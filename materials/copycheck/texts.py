@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from campaign.uploads import DOCX, TEXT, check_upload
 from materials import sections
 
 MAX_REFERENCE_CHARS = 500_000
@@ -42,6 +43,14 @@ def section_ranges(spans: list[tuple[int, int]], start: int, end: int) -> list[l
 def read_upload(upload: Any) -> str:
     """The plain text of an uploaded .txt (UTF-8 or GB18030) or .docx file."""
     name = (upload.name or "").lower()
+    if name.endswith((".docx", ".txt")):  # the content must be what the name says (campaign.uploads)
+        try:
+            if name.endswith(".docx"):
+                check_upload(upload, {DOCX}, _("无法读取该 Word 文件，请确认是 .docx 格式。"))
+            else:
+                check_upload(upload, {TEXT}, _("参考文本只接受 .txt 或 .docx 文件。"))
+        except ValidationError as exc:
+            raise ValidationError({"file": exc.messages}) from exc
     if name.endswith(".docx"):
         from docx import Document
 

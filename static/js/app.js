@@ -50,4 +50,9 @@
     };
     setTimeout(poll, 1000);
   }
+
+  // Jobs centre: while a listed job still runs, refresh the list every few seconds.
+  if (document.querySelector("[data-jobs-live]")) {
+    setTimeout(function () { window.location.reload(); }, 3000);
+  }
 })();

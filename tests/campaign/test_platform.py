@@ -220,6 +220,35 @@ def test_english_catalogue_is_complete_and_compiled(tmp_path):
         )
 
 
+def test_every_string_in_the_code_is_in_the_english_catalogue(tmp_path, settings):
+    """A string added to the code but not to the catalogue would show in Chinese to English users."""
+    import shutil
+
+    if shutil.which("xgettext") is None:
+        pytest.skip("xgettext (gettext) is not installed")
+    # makemessages writes into every `locale/` it finds above the files it reads, so it runs on a
+    # copy of the sources: the test must not touch the real catalogue.
+    src = tmp_path / "src"
+    shutil.copytree(
+        ROOT, src, ignore=shutil.ignore_patterns(".*", "var", "tests", "static", "*.mo", "__pycache__")
+    )
+    settings.LOCALE_PATHS = [src / "locale"]
+    cwd = os.getcwd()
+    os.chdir(src)  # makemessages walks the current directory
+    try:
+        call_command("makemessages", locale=["en"], verbosity=0)
+    finally:
+        os.chdir(cwd)
+    fresh = src / "locale/en/LC_MESSAGES/django.po"
+    for selector in ("--untranslated", "--only-fuzzy"):
+        missing = subprocess.run(
+            ["msgattrib", selector, str(fresh)], capture_output=True, text=True, check=True
+        )
+        assert missing.stdout.count("msgid") == 0, (
+            "run `make messages` and translate:\n" + missing.stdout[:3000]
+        )
+
+
 def test_the_campaign_clock_can_be_set_for_demos_and_tests(settings):
     import datetime
 

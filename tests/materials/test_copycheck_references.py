@@ -152,6 +152,24 @@ def test_withdrawal_by_the_uploading_office_only_and_nothing_deleted(client, ref
     assert "已撤回" in history and "不是范文" in history
 
 
+def test_another_office_is_refused_withdrawal_through_the_api_whatever_the_body(client, reference):
+    """The corpus is shared, so another county's office reads it, but the API refuses its
+    withdrawal (403) before the body is read: an empty body is not answered with 400."""
+    client.force_login(other_county_office())
+    url = f"/api/reference-texts/{reference.pk}/withdraw/"
+    assert client.post(url, {}, content_type="application/json").status_code == 403
+    full = {"reason": "不对", "version": reference.version}
+    assert client.post(url, full, content_type="application/json").status_code == 403
+    reference.refresh_from_db()
+    assert reference.status == ReferenceStatus.ACTIVE
+    client.force_login(county_office())
+    assert client.post(url, {}, content_type="application/json").status_code == 400
+    done = client.post(
+        url, {"reason": "不是范文", "version": reference.version}, content_type="application/json"
+    )
+    assert done.status_code == 200 and done.json()["status"] == ReferenceStatus.WITHDRAWN
+
+
 def test_copies_of_a_reference_text_are_found_until_it_is_withdrawn(
     client, reference, django_capture_on_commit_callbacks
 ):

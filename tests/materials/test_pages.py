@@ -209,7 +209,19 @@ def test_export_to_docx_holds_the_text_and_the_review_trail(client, material):
 
     fonts = {run._element.rPr.rFonts.get(qn("w:eastAsia")) for p in document.paragraphs for run in p.runs}
     assert {"仿宋_GB2312", "黑体", "方正小标宋简体"} <= fonts
-    assert "PAGE" in document.sections[0].footer.paragraphs[0]._p.xml  # page numbers
+    # Formatted by campaign/documents.py: A4, "— PAGE —" in the footer, tables in 宋体.
+    footer = document.sections[0].footer.paragraphs[0]
+    assert "PAGE" in footer._p.xml and footer.text.startswith("— ") and footer.text.endswith(" —")
+    assert (
+        round(document.sections[0].page_width.mm) == 210 and round(document.sections[0].page_height.mm) == 297
+    )
+    table_fonts = {
+        run._element.rPr.rFonts.get(qn("w:eastAsia"))
+        for row in document.tables[0].rows
+        for cell in row.cells
+        for run in cell.paragraphs[0].runs
+    }
+    assert table_fonts == {"宋体"}
 
 
 def test_api_round_trip(client, province):

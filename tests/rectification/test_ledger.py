@@ -228,8 +228,12 @@ def test_large_exports_run_in_the_background(
     assert response["Location"] == f"/rectification/jobs/{job.pk}/"
     job.refresh_from_db()
     assert job.status == "done" and "6 条" in job.result["summary"]
-    download = client.get(f"/rectification/jobs/{job.pk}/download/")
+    # The old link leads to the jobs centre's download, which serves the owner only.
+    assert client.get(f"/rectification/jobs/{job.pk}/download/")["Location"] == f"/jobs/{job.pk}/download/"
+    download = client.get(f"/jobs/{job.pk}/download/")
     assert download.status_code == 200 and download["X-Content-Type-Options"] == "nosniff"
+    assert download["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml")
     sheet = load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
     assert sheet.max_row == 7
     assert as_user("supervisor").get(f"/rectification/jobs/{job.pk}/download/").status_code == 404
+    assert as_user("supervisor").get(f"/jobs/{job.pk}/download/").status_code == 404

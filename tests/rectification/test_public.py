@@ -106,19 +106,19 @@ def bulk_public_items(plan, n):
 
 def test_full_public_list_is_paginated_and_as_strict(published, world, client, django_assert_max_num_queries):
     url = f"/public/units/{world.county_a.code}/rectification/"
-    # unit, published plans, count, page, evidence kinds
-    with django_assert_max_num_queries(5):
+    # unit, published plans, count, page, evidence kinds, rating rounds
+    with django_assert_max_num_queries(6):
         page = client.get(url).content.decode()
     assert "公开措施一" in page and "个人内部措施" not in page and "未公开措施" not in page
     bulk_public_items(published.plan, 120)
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         page = client.get(url + "?page=2").content.decode()
     assert "第 2 / 3 页" in page and "个人内部措施" not in page
 
 
 def test_public_page_query_count_is_fixed(published, world, client, django_assert_max_num_queries):
     url = f"/public/units/{world.county_a.code}/"
-    # unit, published plans, items (first 21), evidence kinds — plus other apps' sections
+    # unit, published plans, items (first 21), evidence kinds, rating rounds — plus other apps' sections
     # (published materials, stage 1's published answers and open surveys): the same at both sizes
     with django_assert_max_num_queries(15) as small:
         client.get(url)

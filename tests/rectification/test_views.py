@@ -103,8 +103,8 @@ def test_item_page_keeps_its_query_count(rect, world, as_user, django_assert_max
     client = as_user("office")
     # session, user, scope, item, ancestors, participants (rights), unanswered (count + rows),
     # links, described sources (one per source kind), reports, their evidence, events, participants list,
-    # guardian grant checks (change, sign-off)
-    pinned(client, f"/rectification/items/{item.pk}/", 17, django_assert_max_num_queries)
+    # guardian grant checks (change, sign-off), rating rounds with their surveys
+    pinned(client, f"/rectification/items/{item.pk}/", 18, django_assert_max_num_queries)
     for i in range(8):
         problem = services.pointed_problem_create(
             actor=rect.user("office"),
@@ -128,7 +128,7 @@ def test_item_page_keeps_its_query_count(rect, world, as_user, django_assert_max
             unit=make_unit(world.county_a, UnitKind.DEPARTMENT),
             role="cooperate",
         )
-    page = pinned(client, f"/rectification/items/{item.pk}/", 17, django_assert_max_num_queries)
+    page = pinned(client, f"/rectification/items/{item.pk}/", 18, django_assert_max_num_queries)
     assert page.count("/rectification/evidence/") == 16 and "问题7" in page
 
 

@@ -304,8 +304,8 @@ def test_unit_panel_has_a_fixed_query_count(world, as_user, django_assert_max_nu
     request = RequestFactory().get("/")
     request.user = world.user("office")
     grow(world, 4)
-    # scope, study counts, opinion counts, group counts, latest results (with open 返工补课)
-    with django_assert_max_num_queries(5):
+    # scope, study counts, opinion and group counts (one UNION), latest results (with open 返工补课)
+    with django_assert_max_num_queries(4):
         unit_panels(request, world.county_a)
     grow(world, 40)
     survey = services.survey_open(
@@ -314,6 +314,6 @@ def test_unit_panel_has_a_fixed_query_count(world, as_user, django_assert_max_nu
     votes(survey, survey.targets.get(), {"满意": 1})
     services.survey_close(actor=root_admin(), survey=survey)
     request.user = type(request.user).objects.get(pk=request.user.pk)
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(4):
         (panel,) = unit_panels(request, world.county_a)
     assert panel.context["summary"]["progress"].opinions > 20

@@ -44,7 +44,7 @@ def test_opinion_progress_and_unclaimed_groups(world, django_assert_num_queries)
     with django_assert_num_queries(1):
         unclaimed = selectors.unclaimed_group_counts(units)
     assert unclaimed == {world.county_a.pk: 1, world.town_a.pk: 1, world.village_a.pk: 0}
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         progress = selectors.opinion_progress(units)
     county = progress[world.county_a.pk]
     assert (county.opinions, county.unsorted, county.unclaimed_groups, county.unanswered_groups) == (
@@ -99,7 +99,7 @@ def test_gate_selectors_cost_the_same_for_many_units(world, django_assert_num_qu
         session(unit, datetime.date(2014, 4, 1))
     with django_assert_num_queries(1):
         selectors.study_session_counts(units)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         selectors.opinion_progress(units)
     with django_assert_num_queries(1):
         selectors.latest_satisfaction(units)

@@ -158,3 +158,57 @@ def test_monthly_briefing_reminder_from_the_20th(province, settings):
         notes="听取汇报",
     )
     assert not [d for d in rule.due(at("2014-06-21")) if "清丰县" in d.title]
+
+
+class _ManyDue:
+    """A rule with ``rows``: three items for each of ``people``, one of them already in the ledger."""
+
+    name = "test_many"
+    label = "test"
+
+    def __init__(self, people):
+        self.people = people
+
+    def due(self, now):  # pragma: no cover - the sweep reads rows
+        raise AssertionError("rows() is preferred")
+
+    def rows(self, now):
+        for user_id in self.people:
+            for n in range(3):
+                yield (f"item:{user_id}:{n}", "due", user_id, f"事项 {user_id}-{n}", "", now)
+
+
+def test_digests_go_in_batches_of_people_with_a_fixed_number_of_queries(
+    settings, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    User.objects.bulk_create(User(username=f"many-{n}", email=f"m{n}@example.org") for n in range(60))
+    people = list(User.objects.filter(username__startswith="many-").values_list("pk", flat=True))
+    settings.REMINDER_DIGEST_BATCH = 25
+    now = at("2014-06-16")
+    ReminderLedger.objects.create(
+        rule="test_many",
+        object_key=f"item:{people[0]}:0",
+        threshold="due",
+        recipient_id=people[0],
+        title="done",
+        sent_at=now,
+    )
+    # record (1 chunk) + claim + people + 3 batches × (savepoint, read, users, insert, update, release)
+    with django_assert_max_num_queries(30), django_capture_on_commit_callbacks(execute=True):
+        result = sweep(rules=[_ManyDue(people)], now=now)
+    assert (result.found, result.sent, result.digests) == (180, 179, 60)
+    assert Notification.objects.filter(user_id__in=people).count() == 60
+    assert not ReminderLedger.objects.filter(sent_at__isnull=True).exists()
+    for notice in Notification.objects.filter(user_id__in=people[:3]):
+        items = list(
+            ReminderLedger.objects.filter(notification=notice).values_list("recipient_id", flat=True)
+        )
+        assert set(items) == {notice.user_id} and len(items) == (2 if notice.user_id == people[0] else 3)
+        assert notice.body.count("·") == len(items)
+    assert (
+        len(mail.outbox) == 60 and Notification.objects.filter(user_id__in=people, emailed=True).count() == 60
+    )
+    assert sweep(rules=[_ManyDue(people)], now=now).sent == 0  # nothing twice
