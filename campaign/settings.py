@@ -207,6 +207,9 @@ DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 300)
 REMINDER_STALE_CLAIM_SECONDS = env_int("REMINDER_STALE_CLAIM_SECONDS", 600)
 # A sweep writes the digests of this many people per transaction (notices and rows marked sent).
 REMINDER_DIGEST_BATCH = env_int("REMINDER_DIGEST_BATCH", 500)
+# The 整改台账 drill-down sums per-unit tallies; units edited since the last refresh are counted
+# live until then, so this bounds how much live counting a busy day leaves, not correctness.
+TALLY_REFRESH_SECONDS = env_int("TALLY_REFRESH_SECONDS", 120)
 CELERY_BEAT_SCHEDULE = {
     "reminder-sweep": {"task": "supervision.tasks.sweep_reminders_task", "schedule": REMINDER_SWEEP_SECONDS},
     "dashboard-warm": {
@@ -214,6 +217,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": max(DASHBOARD_CACHE_SECONDS * 4 // 5, 60),
     },
     "job-files-expiry": {"task": "campaign.tasks.expire_job_files_task", "schedule": 3600},
+    "item-tallies": {"task": "rectification.tasks.tally_refresh_task", "schedule": TALLY_REFRESH_SECONDS},
 }
 # Manual 催办: at most once per object in this many hours.
 URGE_INTERVAL_HOURS = env_int("URGE_INTERVAL_HOURS", 24)

@@ -9,6 +9,7 @@ import datetime
 from campaign.generate import Context, UnitInfo
 from rectification.choices import Handling, ItemStatus, ListKind, PlanStatus, Priority, SourceKind
 from rectification.models import ItemSource, RectificationItem, RectificationPlan
+from rectification.tallies import tally_rebuild
 from units.choices import UnitCategory, UnitKind
 
 STATUSES = [
@@ -142,3 +143,5 @@ def _rows(ctx: Context) -> None:
 
 def generate(ctx: Context) -> None:
     ctx.step("rectification plans and items", _rows)
+    # Written without signals, so the per-unit tallies are recounted whole.
+    ctx.step("rectification item tallies", lambda ctx: tally_rebuild())

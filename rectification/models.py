@@ -831,3 +831,30 @@ class RuleEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule} {self.get_to_status_display()}"
+
+
+class UnitItemTally(models.Model):
+    """Counts of one unit's own items as of a day: what the 整改台账 drill-down sums instead of
+    counting a province's million items live. Derived data, so no history: every row can be
+    recomputed from the items (``rectification.tallies``). A row is *stale* from the moment
+    one of its unit's items is saved until the next refresh recounts that unit; readers count
+    stale units and rows of another day live."""
+
+    unit = models.OneToOneField(Unit, on_delete=models.CASCADE, primary_key=True, related_name="item_tally")
+    unit_path = models.CharField(max_length=255)
+    counted_on = models.DateField()  # red and yellow depend on the day
+    stale = models.BooleanField(default=False)
+    total = models.PositiveIntegerField(default=0)  # live statuses, as the 台账 counts them
+    closed = models.PositiveIntegerField(default=0)
+    red = models.PositiveIntegerField(default=0)
+    yellow = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("整改事项计数")
+        verbose_name_plural = _("整改事项计数")
+        indexes = [
+            models.Index(fields=["unit_path"], name="rect_tally_path", opclasses=["varchar_pattern_ops"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_path} {self.counted_on}"

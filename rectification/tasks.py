@@ -13,6 +13,7 @@ from campaign.files import private_path
 from campaign.jobs import job_claim, job_finish, run_import_job
 from campaign.tabular import write_xlsx
 from rectification.ledger import LEDGER_COLUMNS, import_ledger, ledger_rows
+from rectification.tallies import tally_refresh
 from units.models import Unit
 
 log = logging.getLogger(__name__)
@@ -63,3 +64,9 @@ def ledger_export_task(job_id: int) -> None:
             done=len(materialised),
             total=len(materialised),
         )
+
+
+@shared_task
+def tally_refresh_task() -> dict[str, int]:
+    """Recount the units whose items changed since the last run (all of them on a new day)."""
+    return tally_refresh()

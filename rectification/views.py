@@ -90,9 +90,11 @@ def ledger_page(request: HttpRequest, code: str) -> HttpResponse:
     """整改台账 of a unit's subtree, filtered and paginated (fixed query count)."""
     unit = unit_get_visible(request.user, code)
     filters = {key: request.GET.get(key, "") for key in selectors.LEDGER_FILTERS}
-    page = Paginator(selectors.ledger(request.user, unit, filters), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    paginator = Paginator(selectors.ledger(request.user, unit, filters), PAGE_SIZE)
+    known = selectors.ledger_total(request.user, unit, filters)
+    if known is not None:
+        paginator.count = known  # a cached_property: the list is not counted again
+    page = paginator.get_page(request.GET.get("page"))
     scope = scope_for(request.user)
     return render(
         request,

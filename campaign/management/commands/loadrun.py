@@ -127,6 +127,29 @@ def _drive(args: tuple[int, float, Mix, int]) -> list[tuple[float, int, str]]:
     return found
 
 
+def _visit(args: tuple[int, list[tuple[str, str]]]) -> int:
+    port, pages = args
+    failed = 0
+    for key, path in pages:
+        conn = http.client.HTTPConnection(HOST, port, timeout=60)
+        try:
+            conn.request("GET", path, headers={"Cookie": f"sessionid={key}"})
+            failed += conn.getresponse().status != 200
+        finally:
+            conn.close()
+    return failed
+
+
+def _warm(port: int, clients: int, mix: Mix) -> int:
+    """Each user/page pair once, as the figure cache stands after a working day (beat keeps
+    the top levels warm; every other dashboard is warm from its first visit for
+    DASHBOARD_CACHE_SECONDS). Returns how many answered other than 200."""
+    pairs = sorted({(key, path) for _w, key, path, _l in mix})
+    chunks = [pairs[i::clients] for i in range(clients)]
+    with multiprocessing.get_context("fork").Pool(clients) as pool:
+        return sum(pool.map(_visit, [(port, chunk) for chunk in chunks]))
+
+
 def _phase(port: int, clients: int, seconds: float, mix: Mix) -> dict[str, Any]:
     with multiprocessing.get_context("fork").Pool(clients) as pool:
         started = time.monotonic()
@@ -166,6 +189,9 @@ class Command(BaseCommand):
         parser.add_argument("--clients", type=int, default=8)
         parser.add_argument("--seconds", type=float, default=30)
         parser.add_argument("--json", dest="json_file", default=None)
+        parser.add_argument(
+            "--cold", dest="warm", action="store_false", help="不预热：每个页面第一次访问时才计算看板数字"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         port, out = options["port"], self.stdout.write
@@ -198,7 +224,12 @@ class Command(BaseCommand):
         )
         try:
             self._wait(port)
-            # Warm every worker: connections, templates, translations.
+            if not os.environ.get("CACHE_URL"):
+                out("注意：未设置 CACHE_URL，每个 worker 各有一份看板缓存（生产环境用 Redis 共享）。")
+            # Warm every page once (the figure cache) and every worker (connections, templates).
+            if options["warm"]:
+                failed = _warm(port, options["clients"], mix)
+                out(f"warmed {len({(k, p) for _w, k, p, _l in mix})} pages ({failed} not 200)")
             _phase(port, options["clients"], 3, mix)
             ceiling = _phase(port, options["clients"], options["seconds"], [(1, "", reverse("ping"), "ping")])
             out(f"trivial view /ping: {ceiling}")
