@@ -233,6 +233,9 @@ def talk_coverage(units: Iterable[Unit], day: datetime.date | None = None) -> di
     posts_by_unit: dict[int, list[Post]] = defaultdict(list)
     for post in posts:
         posts_by_unit[post.unit_id].append(post)
+    # Once per set of groups: a province's units each scanning every seat was a fifth of a
+    # dashboard recount.
+    seats_of: dict[tuple[int, ...], list[Any]] = {}
     for unit_id, coverage in result.items():
         unit_posts = posts_by_unit[unit_id]
         members: dict[int, Person] = {}
@@ -243,7 +246,9 @@ def talk_coverage(units: Iterable[Unit], day: datetime.date | None = None) -> di
         coverage.members = list(members.values())
         group_ids = tuple(groups.get(unit_id, []))
         coverage.has_group = bool(group_ids)
-        coverage.group_seats = [s for s in seats if s.organization_id in group_ids]
+        if group_ids not in seats_of:
+            seats_of[group_ids] = [s for s in seats if s.organization_id in group_ids]
+        coverage.group_seats = seats_of[group_ids]
         coverage.talks = talks[unit_id]
         required = _required(coverage, unit_posts, overseen, heads, group_ids)
         _match(required, coverage.talks)
