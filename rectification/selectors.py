@@ -86,6 +86,17 @@ def yellow_q(today: datetime.date) -> Q:
     )
 
 
+def item_tally_counts(today: datetime.date) -> dict[str, Count]:
+    """What the 台账 counts of a set of items: live ones (the caller filters), closed, red, yellow
+    (red and yellow never overlap). Named as ``UnitItemTally``'s columns."""
+    return {
+        "total": Count("pk"),
+        "closed": Count("pk", filter=Q(status=ItemStatus.CLOSED)),
+        "red": Count("pk", filter=red_q(today)),
+        "yellow": Count("pk", filter=yellow_q(today)),
+    }
+
+
 def warning_expression(today: datetime.date) -> Case:
     return Case(
         When(red_q(today), then=Value(WarningLevel.RED)),
@@ -591,7 +602,7 @@ def child_counts(user: Any, unit: Unit) -> list[ChildRow]:
         .order_by()
         .values("branch")
         .annotate(
-            n=Sum("total", filter=fresh),
+            total=Sum("total", filter=fresh),
             closed=Sum("closed", filter=fresh),
             red=Sum("red", filter=fresh),
             yellow=Sum("yellow", filter=fresh),
@@ -600,8 +611,8 @@ def child_counts(user: Any, unit: Unit) -> list[ChildRow]:
     )
     found_rows = list(summed)
     if any(found["unsure"] for found in found_rows):
-        # One group per child, the four counts as filtered aggregates (red and yellow never
-        # overlap): grouping by status and warning as well sorted four times as many groups.
+        # One group per child, the counts as filtered aggregates: grouping by status and warning
+        # as well sorted four times as many groups.
         found_rows += (
             RectificationItem.objects.filter(
                 unit_id__in=tallies.exclude(fresh).values("unit_id"), status__in=LIVE_STATUSES
@@ -609,18 +620,13 @@ def child_counts(user: Any, unit: Unit) -> list[ChildRow]:
             .annotate(branch=branch)
             .order_by()
             .values("branch")
-            .annotate(
-                n=Count("pk"),
-                closed=Count("pk", filter=Q(status=ItemStatus.CLOSED)),
-                red=Count("pk", filter=red_q(today)),
-                yellow=Count("pk", filter=yellow_q(today)),
-            )
+            .annotate(**item_tally_counts(today))
         )
     for found in found_rows:
         row = rows.get(found["branch"])
         if row is None:
             continue
-        row.total += found["n"] or 0
+        row.total += found["total"] or 0
         row.closed += found["closed"] or 0
         row.red += found["red"] or 0
         row.yellow += found["yellow"] or 0

@@ -13,12 +13,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Q
 
 from campaign import clock
-from rectification.choices import LIVE_STATUSES, ItemStatus
+from rectification.choices import LIVE_STATUSES
 from rectification.models import RectificationItem, UnitItemTally
-from rectification.selectors import red_q, yellow_q
+from rectification.selectors import item_tally_counts
 
 BATCH = 5000
 
@@ -28,12 +27,7 @@ def _counted(items: Any, today: datetime.date) -> Any:
         items.filter(status__in=LIVE_STATUSES)
         .order_by()
         .values("unit_id", "unit_path")
-        .annotate(
-            total=Count("pk"),
-            closed=Count("pk", filter=Q(status=ItemStatus.CLOSED)),
-            red=Count("pk", filter=red_q(today)),
-            yellow=Count("pk", filter=yellow_q(today)),
-        )
+        .annotate(**item_tally_counts(today))
     )
 
 

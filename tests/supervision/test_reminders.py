@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from campaign import clock
 from materials.choices import ActionKind
 from supervision import services
 from supervision.models import Notification, ReminderLedger
@@ -22,13 +23,17 @@ def at(day: str, hour: int = 9) -> datetime.datetime:
 
 
 @pytest.fixture
-def waiting(province):
-    """Two materials waiting on the 清丰县委书记 since 2014-06-10 (time limit 5 days → 06-15)."""
+def waiting(province, monkeypatch):
+    """Two materials waiting on the 清丰县委书记 since 2014-06-10 08:00 (time limit 5 days → 06-15).
+    The hour is fixed: the clock keeps the real time of day, and a submission after 09:00 would
+    move the thresholds past the sweeps' times below."""
     secretary = account("P410922-SJ")
     secretary.email = "shuji@example.org"
     secretary.save()
-    first = write_and_submit(province.campaign, "P410922-ZZB", "410922")
-    second = write_and_submit(province.campaign, "P410922-XCB", "410922")
+    with monkeypatch.context() as patched:
+        patched.setattr(clock, "now", lambda: at("2014-06-10", 8))
+        first = write_and_submit(province.campaign, "P410922-ZZB", "410922")
+        second = write_and_submit(province.campaign, "P410922-XCB", "410922")
     return secretary, first, second
 
 
