@@ -232,13 +232,12 @@ def test_one_pass_opening_a_step_for_three_reviewers_has_a_pinned_query_count(
     step_history = ReviewStep.history.filter(review=material.review).count()
     review_history = material.review.history.count()
     # 47 before the grants were batched. Now: savepoint; the review and the step locked; the
-    # actor's seat with his person; the step saved (acted_by's row, the round/order constraint,
-    # UPDATE, history); the seats closed; the action; the review's version (constraint, UPDATE,
-    # history); the subject (lineage, the author's posts); the round's steps with their
-    # template steps; the 督导组 (assignments, seats with people and accounts); the next step
-    # saved (constraint, UPDATE, history); its three seats in one INSERT; the grants (the
-    # permission, one INSERT); release. None of them is repeated per reviewer.
-    with django_assert_max_num_queries(25):
+    # actor's seat with his person; the step saved (acted_by's row, UPDATE, history); the seats
+    # closed; the action; the review's version (UPDATE, history); the subject (lineage, the
+    # author's posts); the round's steps with their template steps; the 督导组 (assignments,
+    # seats with people and accounts); the next step saved (UPDATE, history); its three seats
+    # in one INSERT; the grants (the permission, one INSERT); release. None is per reviewer.
+    with django_assert_max_num_queries(22):
         engine.review_step_act(
             actor=actor,
             step=step,
