@@ -53,12 +53,31 @@ def save_validated(obj: models.Model, *, actor: Any, update_fields: Iterable[str
     if fields is None:
         obj.full_clean()
     else:
-        # Field checks only for what changes; constraints always (they span fields).
+        # Field checks only for what changes; constraints always (they span fields), unless
+        # none of them can be broken by this save (a query each, on every status change).
         obj.clean_fields(exclude=[f.name for f in obj._meta.concrete_fields if f.name not in fields])
         obj.clean()
-        obj.validate_constraints()
+        if not _constraints_untouched(obj, fields):
+            obj.validate_constraints()
     with acting_as(actor):
         obj.save(update_fields=fields)
+
+
+def _constraints_untouched(obj: models.Model, fields: list[str]) -> bool:
+    """Whether every constraint of ``obj`` is a plain unique constraint on columns this save
+    leaves alone: the database already holds those values unique, so checking cannot fail.
+    Anything else (a condition, an expression, a check, a deferred constraint) is checked."""
+    changed = {obj._meta.get_field(name).name for name in fields}
+    return all(
+        isinstance(constraint, models.UniqueConstraint)
+        and constraint.fields
+        and constraint.condition is None
+        and not constraint.expressions
+        and constraint.deferrable is None
+        and changed.isdisjoint(constraint.fields)
+        for _model, constraints in obj.get_constraints()
+        for constraint in constraints
+    )
 
 
 @transaction.atomic

@@ -217,7 +217,9 @@ def _principal(unit: Unit | None) -> list[Person]:
     if unit is None:
         return []
     posts = (
-        Post.objects.active(clock.today()).filter(unit=unit, role=PostRole.PRINCIPAL).select_related("person")
+        Post.objects.active(clock.today())
+        .filter(unit=unit, role=PostRole.PRINCIPAL)
+        .select_related("person__user")  # the engine assigns and grants to their accounts
     )
     return [p.person for p in posts]
 
@@ -230,7 +232,7 @@ def _org_members(area: Unit | None, kind: str, leaders_only: bool = False) -> li
     )
     if leaders_only:
         seats = seats.filter(role=OrgRole.LEADER)
-    return [m.person for m in seats.select_related("person").order_by("role", "person__name")]
+    return [m.person for m in seats.select_related("person__user").order_by("role", "person__name")]
 
 
 def area_title(area: Unit | None, level: int | None = None) -> str:
@@ -277,7 +279,7 @@ def group_seats(group_ids: Iterable[int]) -> list[OrgMembership]:
     return list(
         OrgMembership.objects.active(clock.today())
         .filter(organization_id__in=list(group_ids))
-        .select_related("person", "organization")
+        .select_related("person__user", "organization")
         .order_by("role", "person__name")
     )
 
@@ -300,7 +302,7 @@ def _overseeing(subject: Subject) -> list[Person]:
             Q(unit=subject.area)
             | Q(unit__path__startswith=subject.area.path, unit__category=UnitCategory.FOUR_BODIES)
         )
-        .select_related("person")
+        .select_related("person__user")
         .distinct()
     )
     return [p.person for p in posts]

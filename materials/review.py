@@ -85,8 +85,8 @@ def subject_visible(user: Any, subject_kind: str, subject_id: int) -> bool:
     return handler is not None and hasattr(handler, "visible") and bool(handler.visible(user, subject_id))
 
 
-def _person_name(user: Any) -> str:
-    person = getattr(user, "person", None)
+def _person_name(user: Any, person: Person | None = None) -> str:
+    person = person or getattr(user, "person", None)
     return person.name if person else (user.get_full_name() or user.username)
 
 
@@ -202,7 +202,12 @@ def review_submit(
 
 def _advance(review: Review, subject: Subject, actor: Any, now: datetime.datetime) -> None:
     """Open the next waiting step (and past it, while it is a non-blocking 审阅), or finish."""
-    steps = list(review.steps.filter(round=review.round).order_by("order"))
+    # _open reads each step's template step and the accounts of a named reviewer.
+    steps = list(
+        review.steps.filter(round=review.round)
+        .select_related("template_step__rule_person__user")
+        .order_by("order")
+    )
     for step in steps:
         if step.state == StepState.OPEN and step.kind in BLOCKING_STEP_KINDS:
             return
@@ -307,11 +312,15 @@ def review_step_act(
         raise ValidationError(
             _("页面内容已过期：材料在您打开页面后已有新的处理，请刷新页面后再操作。"), code="stale"
         )
-    require(
-        ReviewStepReviewer.objects.filter(step=step, user=actor, is_open=True).exists(),
-        _("您不是“%(step)s”的审核人，不能办理。") % {"step": step.name},
+    seat = (
+        ReviewStepReviewer.objects.filter(step=step, user=actor, is_open=True)
+        .select_related("person")
+        .first()
     )
-    person = getattr(actor, "person", None)
+    if seat is None:
+        raise PermissionDenied(_("您不是“%(step)s”的审核人，不能办理。") % {"step": step.name})
+    # The seat's person is the actor's own (no second read) unless the account was relinked since.
+    person = seat.person if seat.person.user_id == actor.pk else getattr(actor, "person", None)
     require(person is None or person.pk != review.author_id, _("不能审核本人的材料。"))
     action = decision.action
     if action not in _ACTION_FOR_KIND[StepKind(step.kind)]:
@@ -339,7 +348,7 @@ def review_step_act(
         round=review.round,
         kind=action,
         actor=actor,
-        actor_name=_person_name(actor),
+        actor_name=_person_name(actor, person),
         opinion=opinion,
         checklist=sorted(decision.checklist),
     )

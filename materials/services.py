@@ -223,9 +223,9 @@ class MaterialHandler:
         return materials_visible_to(user).filter(pk=subject_id).exists()
 
     def grant_read(self, review: Review, users: list[Any]) -> None:
-        material = Material.objects.get(pk=review.subject_id)
-        for user in users:
-            assign_perm("materials.view_material", user, material)
+        # Given a list, guardian writes every grant in one INSERT that skips existing ones
+        # (one query for the permission, one for the rows); only the material's pk is needed.
+        assign_perm("materials.view_material", users, Material(pk=review.subject_id))
 
     def after_returned(self, review: Review, action: str, actor: Any) -> None:
         material = Material.objects.select_for_update().get(pk=review.subject_id)

@@ -368,9 +368,8 @@ class PlanReviewHandler:
         return plans_visible_to(user).filter(pk=subject_id).exists()
 
     def grant_read(self, review: Review, users: list[Any]) -> None:
-        plan = RectificationPlan.objects.get(pk=review.subject_id)
-        for user in users:
-            assign_perm("rectification.view_rectificationplan", user, plan)
+        # One INSERT for all of them, skipping grants they hold (see MaterialHandler.grant_read).
+        assign_perm("rectification.view_rectificationplan", users, RectificationPlan(pk=review.subject_id))
 
     def after_returned(self, review: Review, action: str, actor: Any) -> None:
         self._finish(review, actor, PlanStatus.RETURNED, PlanAction.RETURN)

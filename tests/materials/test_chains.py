@@ -213,3 +213,22 @@ def test_conditions_are_validated_in_chinese():
     assert "不认识的条件" in str(exc.value)
     with pytest.raises(ValidationError):
         validate_condition({"subject": "body"})
+
+
+def test_a_saved_change_is_checked_against_a_unique_constraint_only_when_it_can_break_it(
+    django_assert_num_queries,
+):
+    from django.core.exceptions import ValidationError
+
+    from campaign.services import save_validated
+    from materials.models import ChainStep
+
+    first, second = ChainStep.objects.order_by("template_id", "order")[:2]
+    assert first.template_id == second.template_id
+    second.order = first.order
+    with pytest.raises(ValidationError):
+        save_validated(second, actor=None, update_fields=["order"])
+    second.refresh_from_db()
+    second.note = "依据"
+    with django_assert_num_queries(2):  # UPDATE, history; (template, order) is left alone
+        save_validated(second, actor=None, update_fields=["note"])

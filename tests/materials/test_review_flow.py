@@ -219,3 +219,39 @@ def test_reviewers_get_read_access_to_the_material(reviewers):
     assert materials_visible_to(provincial).filter(pk=material.pk).exists()
     other_city = account(members_of("许昌市委教育实践活动领导小组办公室")[0].code)
     assert not materials_visible_to(other_city).filter(pk=material.pk).exists()
+
+
+def test_one_pass_opening_a_step_for_three_reviewers_has_a_pinned_query_count(
+    reviewers, django_assert_max_num_queries
+):
+    from materials.models import MaterialUserObjectPermission
+
+    material = write_and_submit(reviewers.campaign, "P410922-ZZB", "410922")
+    step = open_step(material)  # 县（区）委书记审核; next: 市委督导组审核, three members
+    actor = reviewer_of(step)
+    step_history = ReviewStep.history.filter(review=material.review).count()
+    review_history = material.review.history.count()
+    # 47 before the grants were batched. Now: savepoint; the review and the step locked; the
+    # actor's seat with his person; the step saved (acted_by's row, UPDATE, history); the seats
+    # closed; the action; the review's version (UPDATE, history); the subject (lineage, the
+    # author's posts); the round's steps with their template steps; the 督导组 (assignments,
+    # seats with people and accounts); the next step saved (UPDATE, history); its three seats
+    # in one INSERT; the grants (the permission, one INSERT); release. None is per reviewer.
+    with django_assert_max_num_queries(22):
+        engine.review_step_act(
+            actor=actor,
+            step=step,
+            decision=engine.Decision(ActionKind.PASS, "同意。"),
+            review_version=None,
+        )
+    following = open_step(material)
+    seats = list(following.reviewers.filter(is_open=True).values_list("user_id", flat=True))
+    assert following.name == "市委督导组审核" and len(seats) == 3
+    granted = MaterialUserObjectPermission.objects.filter(
+        content_object=material, permission__codename="view_material", user_id__in=seats
+    )
+    assert granted.count() == 3
+    # The audit trail is unchanged: one history row per step written, one for the review.
+    assert ReviewStep.history.filter(review=material.review).count() == step_history + 2
+    assert material.review.history.count() == review_history + 1
+    assert ReviewAction.objects.filter(step=step, kind=ActionKind.PASS, actor=actor).count() == 1
