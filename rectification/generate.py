@@ -144,4 +144,8 @@ def _rows(ctx: Context) -> None:
 def generate(ctx: Context) -> None:
     ctx.step("rectification plans and items", _rows)
     # Written without signals, so the per-unit tallies are recounted whole.
-    ctx.step("rectification item tallies", lambda ctx: tally_rebuild())
+    ctx.step("rectification item tallies", _tallies)
+
+
+def _tallies(ctx: Context) -> None:
+    tally_rebuild()
