@@ -202,15 +202,44 @@ def ledger_total(user: Any, unit: Unit, filters: dict[str, str]) -> int | None:
         return None
     if not (scope.is_superuser or scope.reaches(unit.path, roles=SUBTREE_ROLES)):
         return None
-    fresh = Q(stale=False, counted_on=clock.today())
-    tallies = UnitItemTally.objects.filter(unit_path__startswith=unit.path)
-    found = tallies.aggregate(n=Sum("total", filter=fresh), unsure=Count("pk", filter=~fresh))
-    total = found["n"] or 0
-    if found["unsure"]:
-        total += RectificationItem.objects.filter(
-            unit_id__in=tallies.exclude(fresh).values("unit_id"), status__in=LIVE_STATUSES
-        ).count()
-    return total
+    # Every row under ``unit`` shares this prefix: one group.
+    found = tally_sums(
+        UnitItemTally.objects.filter(unit_path__startswith=unit.path), Substr("unit_path", 1, len(unit.path))
+    )
+    return sum(row["total"] or 0 for row in found)
+
+
+def tally_sums(tallies: QuerySet[UnitItemTally], branch: Substr) -> list[dict[str, Any]]:
+    """The tallies summed by ``branch`` (an expression on ``unit_path``): total, closed, red,
+    yellow. Units whose tally is stale or of another day are counted live from their items, in a
+    second query (none on a quiet day, every unit just after midnight); their rows come after."""
+    today = clock.today()
+    fresh = Q(stale=False, counted_on=today)
+    found = list(
+        tallies.annotate(branch=branch)
+        .order_by()
+        .values("branch")
+        .annotate(
+            total=Sum("total", filter=fresh),
+            closed=Sum("closed", filter=fresh),
+            red=Sum("red", filter=fresh),
+            yellow=Sum("yellow", filter=fresh),
+            unsure=Count("pk", filter=~fresh),
+        )
+    )
+    if any(row["unsure"] for row in found):
+        # One group per branch, the counts as filtered aggregates: grouping by status and warning
+        # as well sorted four times as many groups.
+        found += (
+            RectificationItem.objects.filter(
+                unit_id__in=tallies.exclude(fresh).values("unit_id"), status__in=LIVE_STATUSES
+            )
+            .annotate(branch=branch)
+            .order_by()
+            .values("branch")
+            .annotate(**item_tally_counts(today))
+        )
+    return found
 
 
 def item_sources(item: RectificationItem) -> list[tuple[ItemSource, source_registry.SourceInfo | None]]:
@@ -570,8 +599,7 @@ class ChildRow:
 
 def child_counts(user: Any, unit: Unit) -> list[ChildRow]:
     """Per child of ``unit`` (its whole subtree), items, closed, overdue and due soon: the
-    children, and the per-unit tallies summed by one GROUP BY on the path prefix (a third query
-    counts the units whose tally is not fresh).
+    children, and the per-unit tallies summed by one GROUP BY on the path prefix (``tally_sums``).
     """
     scope = scope_for(user)
     children = list(
@@ -588,40 +616,10 @@ def child_counts(user: Any, unit: Unit) -> list[ChildRow]:
         )
         for child in children
     }
-    today = clock.today()
-    in_scope = scope.unit_q(path_field="unit_path", unit_field="unit_id")
-    branch = Substr("unit_path", 1, len(unit.path) + STEP)
-    # The per-unit tallies, summed by child; units whose tally is stale or of another day are
-    # counted live from their items (none on a quiet day, every unit just after midnight).
-    fresh = Q(stale=False, counted_on=today)
-    tallies = UnitItemTally.objects.filter(in_scope, unit_path__startswith=unit.path).exclude(
-        unit_path=unit.path
-    )
-    summed = (
-        tallies.annotate(branch=branch)
-        .order_by()
-        .values("branch")
-        .annotate(
-            total=Sum("total", filter=fresh),
-            closed=Sum("closed", filter=fresh),
-            red=Sum("red", filter=fresh),
-            yellow=Sum("yellow", filter=fresh),
-            unsure=Count("pk", filter=~fresh),
-        )
-    )
-    found_rows = list(summed)
-    if any(found["unsure"] for found in found_rows):
-        # One group per child, the counts as filtered aggregates: grouping by status and warning
-        # as well sorted four times as many groups.
-        found_rows += (
-            RectificationItem.objects.filter(
-                unit_id__in=tallies.exclude(fresh).values("unit_id"), status__in=LIVE_STATUSES
-            )
-            .annotate(branch=branch)
-            .order_by()
-            .values("branch")
-            .annotate(**item_tally_counts(today))
-        )
+    tallies = UnitItemTally.objects.filter(
+        scope.unit_q(path_field="unit_path", unit_field="unit_id"), unit_path__startswith=unit.path
+    ).exclude(unit_path=unit.path)
+    found_rows = tally_sums(tallies, Substr("unit_path", 1, len(unit.path) + STEP))
     for found in found_rows:
         row = rows.get(found["branch"])
         if row is None:
