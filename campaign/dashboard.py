@@ -11,6 +11,7 @@ campaign's top units by ``campaign.tasks.dashboard_warm_task``.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,12 +20,13 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from campaign import figures
+from campaign import figures, selectors
 from campaign.figures import Breakdown, Chart, Column, FigureContext
 from campaign.models import Campaign
 from units.access import SUBTREE_ROLES, scope_for
 from units.choices import UnitKind
 from units.models import Unit
+from units.selectors import unit_get_visible
 
 NAME_SORT = "name"
 
@@ -88,6 +90,26 @@ def default_direction(column: Column | None) -> str:
     if column is None:
         return "asc"
     return "asc" if column.higher_is_better is False else "desc"
+
+
+def dashboard_for(
+    user: Any, code: str, query: Mapping[str, str], *, with_charts: bool = True, may_refresh: bool = False
+) -> Dashboard:
+    """The dashboard a page or an API call asks for: the unit by code, the campaign, and the
+    table's sort and filter from the query string (``campaign``, ``sort``, ``dir``, ``kind``)."""
+    root = unit_get_visible(user, code)
+    campaign = selectors.campaign_for_unit(user, root, query.get("campaign"))
+    return dashboard(
+        user,
+        campaign,
+        root,
+        sort=query.get("sort", ""),
+        direction=query.get("dir", ""),
+        kind=query.get("kind", ""),
+        with_charts=with_charts,
+        # Recounting a province takes seconds: only office staff may skip the cache.
+        refresh=may_refresh and query.get("refresh") == "1" and scope_for(user).is_office_staff,
+    )
 
 
 def dashboard(

@@ -11,8 +11,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from campaign import dashboard as dashboards
-from campaign import selectors
-from units.selectors import unit_get_visible
 
 _VALUES = serializers.DictField(child=serializers.FloatField(allow_null=True))
 
@@ -88,15 +86,6 @@ class DashboardViewSet(viewsets.ViewSet):
         responses=DashboardSerializer,
     )
     def retrieve(self, request: Request, code: str) -> Response:
-        root = unit_get_visible(request.user, code)
-        campaign = selectors.campaign_for_unit(request.user, root, request.query_params.get("campaign"))
-        board = dashboards.dashboard(
-            request.user,
-            campaign,
-            root,
-            sort=request.query_params.get("sort", ""),
-            direction=request.query_params.get("dir", ""),
-            kind=request.query_params.get("kind", ""),
-        )
+        board = dashboards.dashboard_for(request.user, code, request.query_params)
         data: dict[str, Any] = dashboards.as_json(board)
         return Response(data)

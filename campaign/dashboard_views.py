@@ -17,23 +17,11 @@ from campaign import dashboard as dashboards
 from campaign.tabular import write_xlsx
 from units.access import scope_for
 from units.models import Unit
-from units.selectors import unit_get_visible
 
 
 def _board(request: HttpRequest, code: str, *, with_charts: bool) -> dashboards.Dashboard:
-    root = unit_get_visible(request.user, code)
-    campaign = selectors.campaign_for_unit(request.user, root, request.GET.get("campaign"))
-    return dashboards.dashboard(
-        request.user,
-        campaign,
-        root,
-        sort=request.GET.get("sort", ""),
-        direction=request.GET.get("dir", ""),
-        kind=request.GET.get("kind", ""),
-        with_charts=with_charts,
-        # Recounting a province takes seconds: only office staff may skip the cache.
-        refresh=request.GET.get("refresh") == "1" and scope_for(request.user).is_office_staff,
-    )
+    query = request.GET
+    return dashboards.dashboard_for(request.user, code, query, with_charts=with_charts, may_refresh=True)
 
 
 @login_required
