@@ -70,19 +70,19 @@ def tally_refresh(today: datetime.date | None = None) -> dict[str, int]:
         with transaction.atomic():
             # Locked first, counted after: a save that marked one of these rows stale has
             # committed by then (the count sees it); a later save waits and marks it again.
-            stale = list(
+            rows = list(
                 UnitItemTally.objects.select_for_update(skip_locked=True)
                 .filter(stale=True)
-                .order_by("pk")
-                .values_list("pk", flat=True)[:BATCH]
+                .order_by("pk")[:BATCH]
             )
-            if not stale:
+            if not rows:
                 return {"rebuilt": 0, "refreshed": refreshed}
             counted = {
                 found["unit_id"]: found
-                for found in _counted(RectificationItem.objects.filter(unit_id__in=stale), today)
+                for found in _counted(
+                    RectificationItem.objects.filter(unit_id__in=[r.pk for r in rows]), today
+                )
             }
-            rows = list(UnitItemTally.objects.filter(pk__in=stale))
             for row in rows:
                 found = counted.get(row.pk, {})
                 row.stale, row.counted_on = False, today
