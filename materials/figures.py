@@ -9,12 +9,14 @@ from django.utils.translation import gettext_lazy as _
 
 from campaign import clock
 from campaign.figures import Breakdown, Column, FigureContext, Provider, Rows, grouped, merge
+from campaign.models import UnitStage
 from materials.choices import MaterialStatus, StepState, SubjectKind
 from materials.meeting_choices import HELD_STATUSES, MeetingStatus, ReportStatus, TalkStatus
 from materials.meeting_models import Meeting, MeetingReport, Talk
 from materials.meeting_selectors import late_q
 from materials.models import Material, ReviewStep
-from materials.talk_selectors import requires_talks, talk_coverage
+from materials.talk_selectors import requires_talks, talk_counts
+from units.models import Unit
 
 
 def _open_steps(ctx: FigureContext) -> QuerySet[ReviewStep]:
@@ -132,12 +134,12 @@ class MeetingFigures(Provider):
 
 class TalkCoverageFigures(Provider):
     """The "四必谈" ([002] 三4): talks required and done (confirmed), and the 班子 whose coverage
-    is complete vs not, derived as ``talk_coverage`` does for the 班子 pages and the
-    ``talks_complete`` gate — from the posts active today, for the participating units that
-    hold a 专题民主生活会 (the others owe no talks and count in neither).
+    is complete vs not, counted as the ``talks_complete`` gate counts them (``talk_counts``: the
+    requirements the 班子 pages show, from the posts active today) for the participating units
+    that hold a 专题民主生活会 (the others owe no talks and count in neither).
 
-    Queries: the stage states (shared, see ``FigureContext.stage_states``) and the fixed queries
-    of ``talk_coverage`` (posts, 分管 units, their principals, 督导组 assignments and seats, talks).
+    Queries: the stage states (shared, see ``FigureContext.stage_states``) and the five of
+    ``talk_counts`` (posts, 分管 units, their principals, 督导组 assignments, confirmed talks).
     """
 
     name = "talk_coverage"
@@ -157,7 +159,10 @@ class TalkCoverageFigures(Provider):
         rows: Rows = {}
         if not units:
             return rows
-        coverage = talk_coverage(units, ctx.today)
+        among = Unit.objects.filter(
+            pk__in=ctx.under(UnitStage.objects.filter(campaign=ctx.campaign)).values("unit_id")
+        )
+        coverage = talk_counts(units, ctx.today, among=among)
         for unit in units:
             found = coverage[unit.pk]
             values = rows.setdefault(

@@ -2,7 +2,7 @@
 the gates stage two hands to the calendar, and the meeting's criticisms for rectification.
 
 Gates (each takes a list of units and answers ``{unit_id: bool}`` in a fixed number of queries):
-    talk_selectors.talks_complete   谈心谈话全覆盖 (six queries)
+    talk_selectors.talks_complete   谈心谈话全覆盖 (five queries)
     meeting_held                    the current meeting was held (one query)
     briefing_done                   情况通报会 held and 群众评议 at least 2/3 satisfied (two queries)
     report_filed                    专题报告 filed with the 活动办 (one query)
@@ -291,7 +291,9 @@ def meeting_criticisms(
     """The criticisms received at the meetings of these units: each one a source stage three must
     answer ("四个回应"), identified by its id. One query. Withdrawn entries are left out, and so are
     the criticisms of a meeting ordered re-held unless ``include_superseded``."""
-    criticisms = MeetingCriticism.objects.filter(unit_id__in=list(unit_ids), is_active=True)
+    criticisms = MeetingCriticism.objects.filter(
+        unit_id__in=unit_ids if isinstance(unit_ids, QuerySet) else list(unit_ids), is_active=True
+    )
     if not include_superseded:
         criticisms = criticisms.exclude(meeting__status=MeetingStatus.REHOLD_ORDERED)
     return criticisms.select_related("meeting", "target", "critic", "unit").order_by(

@@ -322,12 +322,105 @@ def _match(required: list[RequiredTalk], talks: list[Talk]) -> None:
         requirement.talk = chosen[-1] if chosen else None
 
 
+@dataclass(frozen=True)
+class TalkCount:
+    """How many talks a 班子 owes on a day and how many of them are confirmed."""
+
+    total: int
+    done: int
+
+    @property
+    def complete(self) -> bool:
+        return self.done == self.total
+
+
+def talk_counts(
+    units: Iterable[Unit], day: datetime.date | None = None, *, among: QuerySet[Unit] | None = None
+) -> dict[int, TalkCount]:
+    """``talk_coverage`` reduced to its two numbers, for dashboards and gates over whole subtrees.
+
+    The same requirements (see ``_required``), counted from ids instead of built as objects: the
+    member pairs are C(m, 2) by arithmetic, and "done" walks the confirmed talks, not the pairs —
+    a province's 班子 owe some 700,000 talks, which ``talk_coverage`` would build one by one.
+    Five queries in all; ``tests/materials/test_talk_counts.py`` holds the two in agreement.
+    ``among``, a QuerySet holding at least ``units`` (a dashboard's participating units), is
+    filtered on instead of the ids: Django takes longer to put a province's ids into IN lists
+    than PostgreSQL takes to answer.
+    """
+    day = day or clock.today()
+    units = [u for u in units if requires_talks(u)]
+    if not units:
+        return {}
+    ids = [u.pk for u in units]
+    wanted = set(ids)
+    unit_filter: Any = among if among is not None else ids
+    posts = Post.objects.active(day).filter(unit__in=unit_filter, role__in=LEADERSHIP_ROLES)
+    members: dict[int, set[int]] = defaultdict(set)  # unit id → person ids of its 班子
+    member_posts: list[tuple[int, int, int]] = []  # (post id, unit id, person id)
+    for post_id, unit_id, person_id in posts.values_list("pk", "unit_id", "person_id"):
+        if unit_id in wanted:
+            members[unit_id].add(person_id)
+            member_posts.append((post_id, unit_id, person_id))
+    overseen: dict[int, set[int]] = defaultdict(set)  # post id → 分管 unit ids
+    if member_posts:
+        post_filter: Any = posts.values("pk") if among is not None else [p[0] for p in member_posts]
+        for post_id, department_id in Post.oversees.through.objects.filter(
+            post_id__in=post_filter
+        ).values_list("post_id", "unit_id"):
+            overseen[post_id].add(department_id)
+    heads: dict[int, set[int]] = defaultdict(set)  # department id → person ids of its principals
+    department_ids = set().union(*overseen.values()) if overseen else set()
+    if department_ids:
+        for department_id, person_id in (
+            Post.objects.active(day)
+            .filter(unit_id__in=department_ids, role=PostRole.PRINCIPAL)
+            .values_list("unit_id", "person_id")
+        ):
+            heads[department_id].add(person_id)
+    # Each unit's department pairs (member, head), a head who sits in the 班子 excepted.
+    department_pairs: dict[int, set[tuple[int, int]]] = defaultdict(set)
+    for post_id, unit_id, person_id in member_posts:
+        for department_id in overseen.get(post_id, ()):
+            for head_id in heads.get(department_id, ()):
+                if head_id not in members[unit_id]:
+                    department_pairs[unit_id].add((person_id, head_id))
+    groups = supervising_group_ids(units)
+    confirmed_pairs: dict[int, set[tuple[int, int]]] = defaultdict(set)
+    confirmed_groups: dict[int, set[tuple[int, int]]] = defaultdict(set)  # (group id, member id)
+    for unit_id, party_a, party_b, group_id in Talk.objects.filter(
+        unit__in=unit_filter, status=TalkStatus.CONFIRMED
+    ).values_list("unit_id", "party_a_id", "party_b_id", "group_id"):
+        if unit_id not in wanted:
+            continue
+        if group_id:
+            confirmed_groups[unit_id].add((group_id, party_b))
+        else:
+            confirmed_pairs[unit_id].add((min(party_a, party_b), max(party_a, party_b)))
+
+    result = {}
+    for unit_id in ids:
+        unit_members = members[unit_id]
+        size = len(unit_members)
+        group_ids = set(groups.get(unit_id, []))
+        pairs = department_pairs[unit_id]
+        total = size * (size - 1) // 2 + len(pairs) + (size if group_ids else 0)
+        sorted_pairs = {(min(a, b), max(a, b)) for a, b in pairs}
+        done = sum(
+            1
+            for a, b in confirmed_pairs[unit_id]
+            if (a in unit_members and b in unit_members and a != b) or (a, b) in sorted_pairs
+        )
+        done += len({m for g, m in confirmed_groups[unit_id] if g in group_ids and m in unit_members})
+        result[unit_id] = TalkCount(total=total, done=done)
+    return result
+
+
 def talks_complete(units: Iterable[Unit]) -> dict[int, bool]:
-    """Gate: every required talk of the unit's 班子 is recorded and confirmed (six queries).
+    """Gate: every required talk of the unit's 班子 is recorded and confirmed (five queries).
     Units that hold no 专题民主生活会 owe no talks: True."""
     units = list(units)
-    coverage = talk_coverage(units)
-    return {u.pk: coverage[u.pk].complete if u.pk in coverage else True for u in units}
+    counts = talk_counts(units)
+    return {u.pk: counts[u.pk].complete if u.pk in counts else True for u in units}
 
 
 # --- visibility -----------------------------------------------------------------------------

@@ -320,16 +320,16 @@ def test_query_count_is_fixed_whatever_the_size(staged, client, django_assert_ma
     # reports (3), items / 专项整治 plans (2), ancestors for the breadcrumb (1; none at the
     # province), open steps by name (1), charts: stage events (1), items opened / closed (2) — 26;
     # then the figures that need the participating units: their stage states (1, shared), the
-    # gates (1) and their evaluators (here 四必谈 6, open 限期整改 1, study sessions 1: they depend
-    # on which gates the campaign sets, not on the number of units), the 四必谈 coverage (6) and
-    # the unanswered sources (one per source provider: 5) — 21 more, 47.
-    with django_assert_max_num_queries(47):
+    # gates (1) and their evaluators (here 四必谈 5, open 限期整改 1, study sessions 1: they depend
+    # on which gates the campaign sets, not on the number of units), the 四必谈 counts (5) and
+    # the unanswered sources (one per source provider: 5) — 19 more, 45.
+    with django_assert_max_num_queries(45):
         client.get(urls[0])
-    # The export: the same without the breakdown and the charts — 43.
-    with django_assert_max_num_queries(43):
+    # The export: the same without the breakdown and the charts — 41.
+    with django_assert_max_num_queries(41):
         client.get(urls[1])
     county = reverse("campaign:dashboard", args=[w.county_a.code])
-    with django_assert_max_num_queries(47):
+    with django_assert_max_num_queries(45):
         client.get(county)
 
 
