@@ -323,6 +323,8 @@ def evaluate(campaign: Any, states: list[Any], gates: list[Any] | None = None) -
     if gates is None:
         gates = list(Gate.objects.filter(campaign=campaign, is_active=True).order_by("stage", "id"))
     builtins = [c for c in _REGISTRY.values() if c.builtin]
+    # Keyed once per gate, not once per unit: a province has tens of thousands of units.
+    job_keys = {id(g): (g.condition, json.dumps(g.params or {}, sort_keys=True)) for g in gates}
     # (key, params json) → (condition, params, gate ids by unit, units)
     jobs: dict[tuple[str, str], dict[str, Any]] = {}
     order: dict[int, list[tuple[tuple[str, str], int | None]]] = {}
@@ -331,16 +333,15 @@ def evaluate(campaign: Any, states: list[Any], gates: list[Any] | None = None) -
             order[state.unit_id] = []
             continue
         state.unit.stage_state = state
-        wanted: list[tuple[str, dict[str, Any], int | None]] = [
-            (g.condition, g.params or {}, g.pk)
+        wanted = [
+            (job_keys[id(g)], g.params or {}, g.pk)
             for g in gates
             if g.stage == state.stage and g.applies_to(state.unit.kind)
         ]
-        wanted += [(c.key, {}, None) for c in builtins]
+        wanted += [((c.key, "{}"), {}, None) for c in builtins]
         entries = []
-        for key, params, gate_id in wanted:
-            job_key = (key, json.dumps(params, sort_keys=True))
-            job = jobs.setdefault(job_key, {"key": key, "params": params, "units": {}})
+        for job_key, params, gate_id in wanted:
+            job = jobs.setdefault(job_key, {"key": job_key[0], "params": params, "units": {}})
             job["units"][state.unit_id] = state.unit
             entries.append((job_key, gate_id))
         order[state.unit_id] = entries
@@ -357,19 +358,22 @@ def evaluate(campaign: Any, states: list[Any], gates: list[Any] | None = None) -
 
     checks: dict[int, list[GateCheck]] = {}
     codes = {state.unit_id: state.unit.code for state in states}
+    labels = {job_key: condition_label(job_key[0], job["params"]) for job_key, job in jobs.items()}
+    fix_labels = {k: str(c.fix_label) if (c := _REGISTRY.get(k)) else "" for k, _p in jobs}
+    pending, no_answer = str(PENDING_TEXT), _("没有评估结果")
     for unit_id, entries in order.items():
         unit_checks = []
         for job_key, gate_id in entries:
             key = job_key[0]
             condition = _REGISTRY.get(key)
-            label = condition_label(key, jobs[job_key]["params"])
+            label = labels[job_key]
             outcome = results[job_key]
             if condition is None or outcome is None:
-                state, detail = PENDING, str(PENDING_TEXT)
+                state, detail = PENDING, pending
             else:
                 answer = outcome.get(unit_id)
                 if answer is None:
-                    state, detail = UNMET, _("没有评估结果")
+                    state, detail = UNMET, no_answer
                 else:
                     state, detail = (MET if answer.met else UNMET), answer.detail
             if condition is not None and key not in templates:
@@ -381,7 +385,7 @@ def evaluate(campaign: Any, states: list[Any], gates: list[Any] | None = None) -
                     label=label,
                     state=state,
                     detail=detail,
-                    fix_label=str(condition.fix_label) if condition else "",
+                    fix_label=fix_labels[key],
                     fix_url=url,
                     gate_id=gate_id,
                 )
@@ -501,27 +505,23 @@ def _no_open_orders(campaign: Any, units: list[Any], params: dict[str, Any]) -> 
     from campaign.choices import LookBackStatus, Verdict
     from campaign.models import LookBack
 
-    ids = [u.pk for u in units]
+    ids = {u.pk for u in units}
     open_orders: dict[int, list[datetime.date | None]] = {}
-    rows = (
-        LookBack.objects.filter(
-            campaign=campaign, unit_id__in=ids, verdict=Verdict.RECTIFY, status=LookBackStatus.OPEN
-        )
-        .order_by("due_date")
-        .values_list("unit_id", "due_date")
-    )
-    for unit_id, due in rows:
-        open_orders.setdefault(unit_id, []).append(due)
+    rows = LookBack.objects.filter(campaign=campaign, verdict=Verdict.RECTIFY, status=LookBackStatus.OPEN)
+    if len(ids) <= 500:  # otherwise the campaign's open orders, which are few: no 20,000-id IN list
+        rows = rows.filter(unit_id__in=ids)
+    for unit_id, due in rows.order_by("due_date").values_list("unit_id", "due_date"):
+        if unit_id in ids:
+            open_orders.setdefault(unit_id, []).append(due)
     answers = {}
+    # Translated once per call: this gate runs for every unit of a dashboard's subtree.
+    none_open, some_open = _("没有未销号的限期整改"), _("有 %(n)s 项限期整改未销号（最早期限 %(due)s）")
     for unit in units:
         dues = open_orders.get(unit.pk)
         if not dues:
-            answers[unit.pk] = GateResult(True, _("没有未销号的限期整改"))
+            answers[unit.pk] = GateResult(True, none_open)
         else:
-            answers[unit.pk] = GateResult(
-                False,
-                _("有 %(n)s 项限期整改未销号（最早期限 %(due)s）") % {"n": len(dues), "due": dues[0]},
-            )
+            answers[unit.pk] = GateResult(False, some_open % {"n": len(dues), "due": dues[0]})
     return answers
 
 
@@ -544,19 +544,16 @@ def _min_duration(campaign: Any, units: list[Any], params: dict[str, Any]) -> di
     today = clock.today()
     months = campaign.min_unit_months
     answers = {}
+    not_started, served = _("尚未启动"), _("%(day)s 启动，已满 %(m)s 个月")
+    serving = _("%(day)s 启动，须到 %(due)s 才满 %(m)s 个月")
     for unit in units:
         began = started.get(unit.pk)
         if began is None:
-            answers[unit.pk] = GateResult(False, _("尚未启动"))
+            answers[unit.pk] = GateResult(False, not_started)
             continue
         due = add_months(began, months)
         if today >= due:
-            answers[unit.pk] = GateResult(
-                True, _("%(day)s 启动，已满 %(m)s 个月") % {"day": began, "m": months}
-            )
+            answers[unit.pk] = GateResult(True, served % {"day": began, "m": months})
         else:
-            answers[unit.pk] = GateResult(
-                False,
-                _("%(day)s 启动，须到 %(due)s 才满 %(m)s 个月") % {"day": began, "due": due, "m": months},
-            )
+            answers[unit.pk] = GateResult(False, serving % {"day": began, "due": due, "m": months})
     return answers
