@@ -11,7 +11,7 @@ from django.urls import reverse
 from materials.meeting_models import MeetingCriticism
 from materials.meeting_selectors import meeting_criticisms
 from materials.models import MaterialProblem
-from rectification.source_registry import SourceInfo, SourceProvider
+from rectification.source_registry import SourceInfo, SourceProvider, unit_ids, unit_set
 
 
 class MaterialProblems(SourceProvider):
@@ -21,7 +21,9 @@ class MaterialProblems(SourceProvider):
     unit_field = "unit_id"
 
     def sources_for_units(self, units: Iterable[Any]) -> QuerySet:
-        return MaterialProblem.objects.filter(unit__in=list(units), is_active=True).select_related("material")
+        return MaterialProblem.objects.filter(unit__in=unit_set(units), is_active=True).select_related(
+            "material"
+        )
 
     def info(self, row: MaterialProblem) -> SourceInfo:
         return SourceInfo(
@@ -44,7 +46,7 @@ class MeetingCriticisms(SourceProvider):
     unit_field = "unit_id"
 
     def sources_for_units(self, units: Iterable[Any]) -> QuerySet:
-        return meeting_criticisms([unit.pk for unit in units])
+        return meeting_criticisms(unit_ids(units))
 
     def info(self, row: MeetingCriticism) -> SourceInfo:
         return SourceInfo(

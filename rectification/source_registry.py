@@ -12,7 +12,8 @@ A provider subclasses :class:`SourceProvider`:
 
 - ``kind``: a ``rectification.choices.SourceKind`` value;
 - ``sources_for_units(units)``: a lazy QuerySet of the source rows that belong to
-  those units (a list or QuerySet of ``units.Unit``) — one SQL query however many
+  those units (a list or QuerySet of ``units.Unit``; filter with ``unit_set(units)`` or
+  ``unit_ids(units)``, which keep a QuerySet a subquery) — one SQL query however many
   units; its ``pk`` is the ``source_id`` items link to, and ``unit_field`` names the
   column holding the source's unit id (for per-unit counts);
 - ``info(row)``: a :class:`SourceInfo` for one row of that QuerySet (no query);
@@ -47,6 +48,17 @@ class SourceInfo:
     @property
     def kind_label(self) -> str:
         return str(SourceKind(self.kind).label) if self.kind in SourceKind.values else self.kind
+
+
+def unit_set(units: Iterable[Any]) -> QuerySet | list[Any]:
+    """``units`` for a ``unit__in`` filter: a QuerySet stays one (a subquery: a province's
+    dashboard passes its participating units so, not as a 20,000-id list), anything else a list."""
+    return units if isinstance(units, QuerySet) else list(units)
+
+
+def unit_ids(units: Iterable[Any]) -> QuerySet | list[int]:
+    """The ids of ``units`` for a ``unit_id__in`` filter, a subquery when ``units`` is a QuerySet."""
+    return units.values("pk") if isinstance(units, QuerySet) else [u.pk for u in units]
 
 
 class SourceProvider:

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 
 from rectification.choices import SourceKind
 from rectification.models import PointedProblem
-from rectification.source_registry import SourceInfo, SourceProvider
+from rectification.source_registry import SourceInfo, SourceProvider, unit_set
 
 
 class PointedProblemProvider(SourceProvider):
@@ -19,7 +19,7 @@ class PointedProblemProvider(SourceProvider):
     unit_field = "unit_id"
 
     def sources_for_units(self, units: Iterable[Any]) -> QuerySet:
-        return PointedProblem.objects.filter(unit__in=units).order_by("pointed_on", "pk")
+        return PointedProblem.objects.filter(unit__in=unit_set(units)).order_by("pointed_on", "pk")
 
     def info(self, row: Any) -> SourceInfo:
         return SourceInfo(

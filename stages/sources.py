@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from rectification.source_registry import SourceInfo, SourceProvider
+from rectification.source_registry import SourceInfo, SourceProvider, unit_set
 from stages.choices import GroupStatus
 from stages.models import Opinion, OpinionGroup
 
@@ -18,7 +18,7 @@ class OpinionGroups(SourceProvider):
     kind = "opinion_group"
 
     def sources_for_units(self, units: Iterable[Any]) -> QuerySet:
-        return OpinionGroup.objects.filter(unit__in=list(units), status__in=STANDING)
+        return OpinionGroup.objects.filter(unit__in=unit_set(units), status__in=STANDING)
 
     def info(self, row: OpinionGroup) -> SourceInfo:
         return SourceInfo(self.kind, row.pk, row.unit_id, row.title[:80], row.get_absolute_url())
@@ -33,7 +33,7 @@ class LooseOpinions(SourceProvider):
     kind = "opinion"
 
     def sources_for_units(self, units: Iterable[Any]) -> QuerySet:
-        return Opinion.objects.filter(unit__in=list(units)).filter(
+        return Opinion.objects.filter(unit__in=unit_set(units)).filter(
             Q(group__isnull=True) | ~Q(group__status__in=STANDING)
         )
 
