@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from campaign import clock
 from units.choices import OrgKind, PostRole, Role
-from units.models import OrgMembership, Person, Post
+from units.models import OrgMembership, Person, Post, SupervisionAssignment
 
 SUBTREE_ROLES = frozenset({Role.OFFICE, Role.OVERSIGHT, Role.SUPERVISOR, Role.PRINCIPAL})
 _ORG_ROLE = {
@@ -151,19 +151,18 @@ def _load_grants(user: Any) -> tuple[int | None, list[Grant]]:
             .annotate(grant_role=tag(role))
             .values_list("grant_role", "organization__unit_id", "organization__unit__path")
         )
+    # From the assignment side: each active assignment of a group the user is an active member
+    # of grants its unit. (Filtering memberships through ``organization__assignments`` in two
+    # filter() calls would join the assignments twice and let one assignment's start date pair
+    # with another's end date.)
     queries.append(
-        memberships.filter(
-            organization__kind=OrgKind.SUPERVISION_GROUP,
-            organization__assignments__start_date__lte=today,
-        )
+        SupervisionAssignment.objects.active(today)
         .filter(
-            Q(organization__assignments__end_date__isnull=True)
-            | Q(organization__assignments__end_date__gte=today)
+            group__kind=OrgKind.SUPERVISION_GROUP,
+            group__in=memberships.values("organization_id"),
         )
         .annotate(grant_role=tag(Role.SUPERVISOR))
-        .values_list(
-            "grant_role", "organization__assignments__unit_id", "organization__assignments__unit__path"
-        )
+        .values_list("grant_role", "unit_id", "unit__path")
     )
     first, *rest = [q.order_by() for q in queries]
     person_id = None

@@ -100,3 +100,27 @@ def test_people_outside_the_scope_are_hidden(world):
     # A person sees his own record even without reach over others (guardian grant).
     assert names(people_visible_to(world.user("outsider"))) == set()
     assert "督导员" in names(people_visible_to(world.user("supervisor")))
+
+
+def test_an_ended_assignment_grants_nothing_beside_a_current_one(world, settings):
+    """Each assignment is judged by its own dates, however many the group has."""
+    from units.models import SupervisionAssignment
+
+    first = SupervisionAssignment.objects.get(unit=world.county_a)
+    services.supervision_end(actor=root_admin(), assignment=first, end_date=datetime.date(2014, 3, 31))
+    services.supervision_assign(
+        actor=root_admin(), group=first.group, unit=world.county_b, start_date=datetime.date(2014, 4, 10)
+    )
+    supervisor = type(world.user("supervisor")).objects.get(username="supervisor")
+
+    settings.CAMPAIGN_CLOCK_DATE = datetime.date(2014, 4, 5)  # between the two: the group is sent nowhere
+    assert not units_visible_to(supervisor).exists()
+
+    settings.CAMPAIGN_CLOCK_DATE = datetime.date(2014, 5, 1)
+    supervisor = type(supervisor).objects.get(pk=supervisor.pk)
+    assert names(units_visible_to(supervisor)) == {"乙县", "乙镇", "乙村"}
+
+    settings.CAMPAIGN_CLOCK_DATE = datetime.date(2014, 3, 1)
+    supervisor = type(supervisor).objects.get(pk=supervisor.pk)
+    assert "甲县" in names(units_visible_to(supervisor))
+    assert "乙县" not in names(units_visible_to(supervisor))
