@@ -15,7 +15,8 @@ from units.models import Unit
 
 
 def unit_panels(request: HttpRequest, unit: Unit) -> list[Panel]:
-    """Study sessions, opinions by status, unclaimed groups, latest satisfaction: four queries."""
+    """Study sessions, opinions by status, unclaimed groups, latest satisfaction: three queries
+    (the scope; sessions, opinions and groups as one UNION ALL; the latest survey results)."""
     summary = selectors.unit_summary(unit)
     return [
         Panel(

@@ -523,12 +523,30 @@ def opinion_progress(
 ) -> dict[int, OpinionProgress]:
     """Opinion and group counts per unit. One query: the opinions' counts (tagged with an empty
     status) and the groups' counts by status, as one UNION ALL."""
-    ids = _unit_ids(units)
+    return _progress(_unit_ids(units), campaign, with_sessions=False)[0]
+
+
+def opinion_progress_and_sessions(
+    units: Iterable[Unit | int], *, campaign: Campaign | None = None
+) -> tuple[dict[int, OpinionProgress], dict[int, int]]:
+    """``opinion_progress`` and ``study_session_counts`` together, in one query: the sessions'
+    counts are one more branch of the UNION ALL."""
+    return _progress(_unit_ids(units), campaign, with_sessions=True)
+
+
+_SESSIONS = "#sessions"  # the study sessions' rows in the UNION ALL; no group status looks so
+
+
+def _progress(
+    ids: list[int], campaign: Campaign | None, *, with_sessions: bool
+) -> tuple[dict[int, OpinionProgress], dict[int, int]]:
     opinions = Opinion.objects.filter(unit_id__in=ids)
     groups = OpinionGroup.objects.filter(unit_id__in=ids)
+    sessions = StudySession.objects.filter(unit_id__in=ids)
     if campaign is not None:
         opinions = opinions.filter(campaign=campaign)
         groups = groups.filter(campaign=campaign)
+        sessions = sessions.filter(campaign=campaign)
     opinion_rows = (
         opinions.order_by()
         .values("unit_id")
@@ -545,20 +563,36 @@ def opinion_progress(
         .annotate(n=Count("pk"), unsorted=Value(0, output_field=IntegerField()))
         .values_list("unit_id", "row_status", "n", "unsorted")
     )
+    rows: list[QuerySet[Any, Any]] = [group_rows]
+    if with_sessions:
+        rows.append(
+            sessions.order_by()
+            .values("unit_id")
+            .annotate(
+                row_status=Value(_SESSIONS, output_field=CharField()),
+                n=Count("pk"),
+                unsorted=Value(0, output_field=IntegerField()),
+            )
+            .values_list("unit_id", "row_status", "n", "unsorted")
+        )
     by_unit: dict[int, dict[str, int]] = {unit_id: {} for unit_id in ids}
+    session_counts = dict.fromkeys(ids, 0)
     names = {
         GroupStatus.CONFIRMED: "unclaimed_groups",
         GroupStatus.CLAIMED: "unanswered_groups",
         GroupStatus.ANSWERED: "unpublished_groups",
         GroupStatus.PUBLISHED: "published_groups",
     }
-    for unit_id, status, n, unsorted in opinion_rows.union(group_rows, all=True):
+    for unit_id, status, n, unsorted in opinion_rows.union(*rows, all=True):
         if status == "":
             by_unit[unit_id]["opinions"] = n
             by_unit[unit_id]["unsorted"] = unsorted
+        elif status == _SESSIONS:
+            session_counts[unit_id] = n
         elif status in names:
             by_unit[unit_id][names[GroupStatus(status)]] = n
-    return {unit_id: OpinionProgress(**values) for unit_id, values in by_unit.items()}
+    progress = {unit_id: OpinionProgress(**values) for unit_id, values in by_unit.items()}
+    return progress, session_counts
 
 
 def unclaimed_group_counts(
@@ -661,12 +695,11 @@ def opinions_needing_answer(unit: Unit, *, campaign: Campaign | None = None) -> 
 
 
 def unit_summary(unit: Unit, campaign: Campaign | None = None) -> dict[str, Any]:
-    """The unit-page panel's numbers for one unit: three queries."""
-    progress = opinion_progress([unit], campaign=campaign)[unit.pk]
-    sessions = study_session_counts([unit], campaign=campaign)[unit.pk]
+    """The unit-page panel's numbers for one unit: two queries."""
+    progress, sessions = opinion_progress_and_sessions([unit], campaign=campaign)
     satisfaction = latest_satisfaction([unit], campaign=campaign).get(unit.pk, {})
     return {
-        "sessions": sessions,
-        "progress": progress,
+        "sessions": sessions[unit.pk],
+        "progress": progress[unit.pk],
         "satisfaction": sorted(satisfaction.values(), key=lambda s: s.computed_at, reverse=True),
     }

@@ -2,7 +2,7 @@
 
 import pytest
 
-from stages import services
+from stages import selectors, services
 from stages.choices import ClaimKind, GroupStatus
 from tests.factories import make_unit, root_admin
 from tests.stages.conftest import make_group, make_opinion, make_survey, votes
@@ -304,8 +304,8 @@ def test_unit_panel_has_a_fixed_query_count(world, as_user, django_assert_max_nu
     request = RequestFactory().get("/")
     request.user = world.user("office")
     grow(world, 4)
-    # scope, study counts, opinion and group counts (one UNION), latest results (with open 返工补课)
-    with django_assert_max_num_queries(4):
+    # scope, study/opinion/group counts (one UNION ALL), latest results (with open 返工补课)
+    with django_assert_max_num_queries(3):
         unit_panels(request, world.county_a)
     grow(world, 40)
     survey = services.survey_open(
@@ -314,6 +314,9 @@ def test_unit_panel_has_a_fixed_query_count(world, as_user, django_assert_max_nu
     votes(survey, survey.targets.get(), {"满意": 1})
     services.survey_close(actor=root_admin(), survey=survey)
     request.user = type(request.user).objects.get(pk=request.user.pk)
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(3):
         (panel,) = unit_panels(request, world.county_a)
-    assert panel.context["summary"]["progress"].opinions > 20
+    summary = panel.context["summary"]
+    assert summary["sessions"] == 11  # grow() recorded 1, then 10, at county A
+    # half of each grow()'s opinions went to county A, none sorted; the group is the town's
+    assert summary["progress"] == selectors.OpinionProgress(opinions=22, unsorted=22)
