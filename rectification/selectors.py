@@ -28,7 +28,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Substr
+from django.db.models.functions import Coalesce, Substr
 from django.http import Http404
 from django.urls import reverse
 from django.utils.http import RFC3986_SUBDELIMS
@@ -516,61 +516,44 @@ class UnitSummary:
 
 
 def unit_summary(user: Any, unit: Unit) -> UnitSummary:
-    """Everything the unit-page panel shows, in a fixed number of queries:
-    items by status × warning with the upper-help items below the unit (1), plans (1),
-    unanswered sources (1), the unit's plans of the projects covering it (1), rules (1).
+    """Everything the unit-page panel shows, in a fixed number of queries: the plans (1), the
+    unanswered sources (1), and the counts as one UNION ALL (1) of items by status × warning
+    with the upper-help items below the unit, the projects covering the unit with its own
+    plan's acceptance, and rules by judgement × status.
     """
     scope = scope_for(user)
     in_scope = scope.unit_q(path_field="unit_path", unit_field="unit_id")
     by_status: dict[str, int] = defaultdict(int)
-    red = yellow = total = 0
-    rows = (
-        RectificationItem.objects.filter(in_scope, unit_path__startswith=unit.path)
-        .order_by()
-        .values("status", warning=warning_expression(clock.today()))
-        .annotate(
-            n=Count("pk"),
-            upper_help=Count(
-                "pk",
-                filter=Q(needs_upper_help=True, status__in=WORKING_STATUSES) & ~Q(unit_id=unit.pk),
-            ),
-        )
-    )
-    upper_help = 0
-    for row in rows:
-        upper_help += row["upper_help"]
-        by_status[row["status"]] += row["n"]
-        if row["status"] != ItemStatus.WITHDRAWN:
-            total += row["n"]
-        if row["warning"] == WarningLevel.RED:
-            red += row["n"]
-        elif row["warning"] == WarningLevel.YELLOW:
-            yellow += row["n"]
+    red = yellow = total = upper_help = 0
+    rules: dict[str, int] = defaultdict(int)
+    own_plans: list[str] = []
+    projects_total = 0
+    for tag, key, sub, n, m in _unit_counts(in_scope, unit):
+        if tag == "item":
+            status, warning = key, sub
+            upper_help += m
+            by_status[status] += n
+            if status != ItemStatus.WITHDRAWN:
+                total += n
+            if warning == WarningLevel.RED:
+                red += n
+            elif warning == WarningLevel.YELLOW:
+                yellow += n
+        elif tag == "project":
+            projects_total += 1
+            if key:  # the acceptance of the unit's own plan; none filed gives ""
+                own_plans.append(key)
+        elif tag == "rule":
+            judgement, status = key, sub
+            rules["total"] += n
+            rules[judgement] += n
+            if status == RuleStatus.DONE:
+                rules["done"] += n
+    rules["keep"] = rules[RuleJudgement.KEEP]
     plans = list(
         RectificationPlan.objects.filter(in_scope, unit=unit).select_related("person").order_by("kind", "pk")
     )
     unanswered = unanswered_source_counts([unit]).get(unit.pk, {})
-    # The unit's own plan of each project covering it (at most one: unique per project and unit).
-    own_plan = SpecialProjectPlan.objects.filter(unit=unit, project=OuterRef("pk"))
-    projects = list(
-        projects_covering(unit)
-        .annotate(own_filed=Exists(own_plan), own_acceptance=Subquery(own_plan.values("acceptance")[:1]))
-        .values_list("own_filed", "own_acceptance")
-    )
-    own_plans = [acceptance for filed, acceptance in projects if filed]
-    rules: dict[str, int] = defaultdict(int)
-    for judgement, status, n in (
-        Rule.objects.filter(unit=unit)
-        .order_by()
-        .values_list("judgement", "status")
-        .annotate(n=Count("pk"))
-        .values_list("judgement", "status", "n")
-    ):
-        rules["total"] += n
-        rules[judgement] += n
-        if status == RuleStatus.DONE:
-            rules["done"] += n
-    rules["keep"] = rules[RuleJudgement.KEEP]
     return UnitSummary(
         by_status=dict(by_status),
         red=red,
@@ -578,13 +561,57 @@ def unit_summary(user: Any, unit: Unit) -> UnitSummary:
         total=total,
         plans=plans,
         unanswered=unanswered,
-        projects_total=len(projects),
+        projects_total=projects_total,
         projects_filed=len(own_plans),
         projects_failed=sum(1 for acceptance in own_plans if acceptance == Acceptance.FAILED),
         projects_passed=sum(1 for acceptance in own_plans if acceptance == Acceptance.PASSED),
         rules=dict(rules),
         upper_help=upper_help,
     )
+
+
+def _unit_counts(in_scope: Q, unit: Unit) -> QuerySet:
+    """The panel's counts as rows of (tag, key, sub, n, m), one UNION ALL; each part says what
+    its columns hold."""
+    # items under the unit: status, warning, how many, how many ask the level above for help
+    items = (
+        RectificationItem.objects.filter(in_scope, unit_path__startswith=unit.path)
+        .order_by()
+        .values("status", warning=warning_expression(clock.today()))
+        .annotate(
+            tag=Value("item"),
+            n=Count("pk"),
+            upper_help=Count(
+                "pk",
+                filter=Q(needs_upper_help=True, status__in=WORKING_STATUSES) & ~Q(unit_id=unit.pk),
+            ),
+        )
+        .values_list("tag", "status", "warning", "n", "upper_help")
+    )
+    # one row per project covering the unit: the acceptance of the unit's own plan (at most
+    # one: unique per project and unit), "" when it filed none
+    own_plan = SpecialProjectPlan.objects.filter(unit=unit, project=OuterRef("pk"))
+    projects = (
+        projects_covering(unit)
+        .order_by()
+        .annotate(
+            tag=Value("project"),
+            own_acceptance=Coalesce(Subquery(own_plan.order_by().values("acceptance")[:1]), Value("")),
+            sub=Value(""),
+            n=Value(1),
+            m=Value(0),
+        )
+        .values_list("tag", "own_acceptance", "sub", "n", "m")
+    )
+    # rules: judgement, status, how many
+    rules = (
+        Rule.objects.filter(unit=unit)
+        .order_by()
+        .values("judgement", "status")
+        .annotate(tag=Value("rule"), n=Count("pk"), m=Value(0))
+        .values_list("tag", "judgement", "status", "n", "m")
+    )
+    return items.union(projects, rules, all=True)
 
 
 @dataclass
