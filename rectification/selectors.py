@@ -516,10 +516,10 @@ class UnitSummary:
 
 
 def unit_summary(user: Any, unit: Unit) -> UnitSummary:
-    """Everything the unit-page panel shows, in a fixed number of queries: the plans (1), the
-    unanswered sources (1), and the counts as one UNION ALL (1) of items by status × warning
-    with the upper-help items below the unit, the projects covering the unit with its own
-    plan's acceptance, and rules by judgement × status.
+    """Everything the unit-page panel shows, in two queries: the plans, and the counts as one
+    UNION ALL of items by status × warning with the upper-help items below the unit, the
+    projects covering the unit with its own plan's acceptance, rules by judgement × status,
+    and the sources no live item answers yet, by kind.
     """
     scope = scope_for(user)
     in_scope = scope.unit_q(path_field="unit_path", unit_field="unit_id")
@@ -528,6 +528,7 @@ def unit_summary(user: Any, unit: Unit) -> UnitSummary:
     rules: dict[str, int] = defaultdict(int)
     own_plans: list[str] = []
     projects_total = 0
+    unanswered: dict[str, int] = {}
     for tag, key, sub, n, m in _unit_counts(in_scope, unit):
         if tag == "item":
             status, warning = key, sub
@@ -549,11 +550,12 @@ def unit_summary(user: Any, unit: Unit) -> UnitSummary:
             rules[judgement] += n
             if status == RuleStatus.DONE:
                 rules["done"] += n
+        elif tag == "source":
+            unanswered[key] = n
     rules["keep"] = rules[RuleJudgement.KEEP]
     plans = list(
         RectificationPlan.objects.filter(in_scope, unit=unit).select_related("person").order_by("kind", "pk")
     )
-    unanswered = unanswered_source_counts([unit]).get(unit.pk, {})
     return UnitSummary(
         by_status=dict(by_status),
         red=red,
@@ -611,7 +613,14 @@ def _unit_counts(in_scope: Q, unit: Unit) -> QuerySet:
         .annotate(tag=Value("rule"), n=Count("pk"), m=Value(0))
         .values_list("tag", "judgement", "status", "n", "m")
     )
-    return items.union(projects, rules, all=True)
+    # each source provider's unanswered sources of the unit: kind, how many
+    sources = [
+        rows.annotate(tag=Value("source"), sub=Value(""), m=Value(0)).values_list(
+            "tag", "source_kind", "sub", "n", "m"
+        )
+        for rows in source_registry.unanswered_count_rows([unit])
+    ]
+    return items.union(projects, rules, *sources, all=True)
 
 
 @dataclass

@@ -141,19 +141,25 @@ def unanswered(provider: SourceProvider, units: Iterable[Any]) -> QuerySet:
     return provider.sources_for_units(units).filter(~_answered(provider.kind))
 
 
-def unanswered_counts(units: Iterable[Any]) -> dict[int, dict[str, int]]:
-    """{unit id: {source kind: number unanswered}}: one query (a UNION ALL of every registered
-    provider's grouped count), however many providers and units."""
-    result: dict[int, dict[str, int]] = {}
+def unanswered_count_rows(units: Iterable[Any]) -> list[QuerySet]:
+    """Per registered provider, its unanswered sources counted per unit: a ``values()``
+    QuerySet of ``source_kind``, ``source_unit`` and ``n``, unevaluated, so that a caller
+    can make them part of a UNION ALL of its own (the unit page's 整改落实 panel does)."""
     units = list(units) if not isinstance(units, QuerySet) else units
-    counts = [
+    return [
         unanswered(provider, units)
         .order_by()
         .values(source_unit=F(provider.unit_field))
         .annotate(source_kind=Value(kind, output_field=CharField()), n=Count("pk"))
-        .values_list("source_kind", "source_unit", "n")
         for kind, provider in providers().items()
     ]
+
+
+def unanswered_counts(units: Iterable[Any]) -> dict[int, dict[str, int]]:
+    """{unit id: {source kind: number unanswered}}: one query (a UNION ALL of every registered
+    provider's grouped count), however many providers and units."""
+    result: dict[int, dict[str, int]] = {}
+    counts = [rows.values_list("source_kind", "source_unit", "n") for rows in unanswered_count_rows(units)]
     if not counts:
         return result
     first, *rest = counts
