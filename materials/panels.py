@@ -12,10 +12,11 @@ from materials import sections
 from materials.selectors import can_edit, open_steps_by_review, published_materials, required_materials
 from units.access import scope_for
 from units.models import Unit
+from units.selectors import seated_posts
 
 
 def unit_panels(request: HttpRequest, unit: Unit) -> list[Panel]:
-    required = required_materials(unit)
+    required = required_materials(unit, posts=seated_posts(request, unit))
     if not required:
         return []
     scope = scope_for(request.user)
@@ -84,7 +85,8 @@ _materials_panels = unit_panels
 
 
 def meeting_panels(request: HttpRequest, unit: Unit) -> list[Panel]:
-    """谈心谈话 coverage, the meeting and its 专题报告: six queries for the coverage, one for the meeting."""
+    """谈心谈话 coverage, the meeting and its 专题报告: four queries for the coverage (the 班子
+    come with the page's ``seated_posts``), one for the meeting."""
     kind = meeting_kind_for(unit)
     if kind is None:
         return []
@@ -94,7 +96,11 @@ def meeting_panels(request: HttpRequest, unit: Unit) -> list[Panel]:
             template="materials/_meeting_panel.html",
             context={
                 "unit": unit,
-                "coverage": talk_coverage([unit])[unit.pk] if requires_talks(unit) else None,
+                "coverage": (
+                    talk_coverage([unit], posts=seated_posts(request, unit))[unit.pk]
+                    if requires_talks(unit)
+                    else None
+                ),
                 "meeting": current_meetings([unit]).get(unit.pk),
                 "kind_label": MeetingKind(kind).label,
                 "can_oversee": scope_for(request.user).reaches(

@@ -195,27 +195,35 @@ def primary_post(posts: list[Post]) -> Post:
     )
 
 
-def required_materials(unit: Unit) -> list[Required]:
+def required_materials(unit: Unit, *, posts: list[Post] | None = None) -> list[Required]:
     """The materials ``unit`` owes [000][002]: its 班子 material and a personal one per member
     whose leading post is here (村/社区: the organisation's and the secretary's brief ones;
-    市/县直单位 also their section heads). Two queries."""
-    return required_materials_for([unit]).get(unit.pk, [])
+    市/县直单位 also their section heads). Two queries; one when given ``posts`` (see
+    ``required_materials_for``)."""
+    return required_materials_for([unit], posts=posts).get(unit.pk, [])
 
 
-def required_materials_for(units: list[Unit]) -> dict[int, list[Required]]:
-    """``required_materials`` for many units at once: two queries whatever their number."""
+def required_materials_for(
+    units: list[Unit], *, posts: list[Post] | None = None
+) -> dict[int, list[Required]]:
+    """``required_materials`` for many units at once: two queries whatever their number.
+    ``posts``, when given, are today's posts of everyone seated in the units (theirs in other
+    units too, with unit and person), as the unit page has read them already; then one query."""
     today = clock.today()
     units = [u for u in units if u.kind not in NO_MATERIAL_KINDS]
     if not units:
         return {}
     by_id = {u.pk: u for u in units}
     owing_roles = {*LEADERSHIP_ROLES, PostRole.SECTION_HEAD}
-    # Whether a member's material is owed here depends on all his posts (the leading one
-    # decides), so the posts of everyone holding a seat here are read at once, in one query.
-    seated = Post.objects.active(today).filter(unit__in=units, role__in=owing_roles).values("person_id")
+    if posts is None:
+        # Whether a member's material is owed here depends on all his posts (the leading one
+        # decides), so the posts of everyone holding a seat here are read at once, in one query.
+        seated = Post.objects.active(today).filter(unit__in=units, role__in=owing_roles).values("person_id")
+        posts = list(Post.objects.active(today).filter(person__in=seated).select_related("unit", "person"))
     all_posts: dict[int, list[Post]] = defaultdict(list)
     here: list[Post] = []
-    for post in Post.objects.active(today).filter(person__in=seated).select_related("unit", "person"):
+    # Post's own order, whoever read them: ties in primary_post go to the first.
+    for post in sorted(posts, key=lambda p: (p.unit.path, p.sort_order, p.start_date)):
         all_posts[post.person_id].append(post)
         if post.unit_id in by_id and post.role in owing_roles:
             here.append(post)

@@ -193,28 +193,39 @@ class Coverage:
         return rows
 
 
-def talk_coverage(units: Iterable[Unit], day: datetime.date | None = None) -> dict[int, Coverage]:
+def talk_coverage(
+    units: Iterable[Unit], day: datetime.date | None = None, *, posts: list[Post] | None = None
+) -> dict[int, Coverage]:
     """The "四必谈" of each unit's 班子 on ``day`` and what covers them. Six queries in all:
     班子 posts, their 分管 units, those units' principals, the 督导组 assignments, the groups'
-    seats, the recorded talks."""
+    seats, the recorded talks. ``posts``, when given, hold the units' posts on ``day`` with
+    person and 分管 units (more are ignored), as the unit page has read them; then four."""
     day = day or clock.today()
     units = [u for u in units if requires_talks(u)]
     result = {u.pk: Coverage(unit=u) for u in units}
     if not units:
         return result
     ids = list(result)
-    posts = list(
-        Post.objects.active(day)
-        .filter(unit_id__in=ids, role__in=LEADERSHIP_ROLES)
-        .select_related("person")
-        .order_by("unit_id", "sort_order", "start_date", "pk")
-    )
     overseen: dict[int, set[int]] = defaultdict(set)  # post id → 分管 unit ids
-    if posts:
-        for post_id, unit_id in Post.oversees.through.objects.filter(
-            post_id__in=[p.pk for p in posts]
-        ).values_list("post_id", "unit_id"):
-            overseen[post_id].add(unit_id)
+    if posts is None:
+        posts = list(
+            Post.objects.active(day)
+            .filter(unit_id__in=ids, role__in=LEADERSHIP_ROLES)
+            .select_related("person")
+            .order_by("unit_id", "sort_order", "start_date", "pk")
+        )
+        if posts:
+            for post_id, unit_id in Post.oversees.through.objects.filter(
+                post_id__in=[p.pk for p in posts]
+            ).values_list("post_id", "unit_id"):
+                overseen[post_id].add(unit_id)
+    else:
+        posts = sorted(
+            (p for p in posts if p.unit_id in result and p.role in LEADERSHIP_ROLES),
+            key=lambda p: (p.unit_id, p.sort_order, p.start_date, p.pk),
+        )
+        for post in posts:
+            overseen[post.pk].update(u.pk for u in post.oversees.all())
     heads: dict[int, list[Post]] = defaultdict(list)  # department id → its principal posts
     department_ids = set().union(*overseen.values()) if overseen else set()
     if department_ids:

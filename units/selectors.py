@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Length, Substr
-from django.http import Http404
+from django.http import Http404, HttpRequest
 
 from campaign import clock
 from units.access import granted_ids, scope_for
@@ -104,6 +104,25 @@ def posts_of_unit(unit: Unit, *, include_past: bool = False) -> QuerySet[Post]:
     if not include_past:
         posts = posts.active()
     return posts.order_by("end_date", "sort_order", "start_date")
+
+
+def seated_posts(request: HttpRequest, unit: Unit) -> list[Post]:
+    """Today's posts of everyone who holds one in ``unit``, theirs elsewhere too, with unit,
+    person and 分管 units, in the order of ``posts_of_unit``. Two queries, once per request:
+    the unit page's 班子 list, its materials panel (a member's leading post may be elsewhere)
+    and its 四必谈 each need them."""
+    memo: dict[int, list[Post]] = request.__dict__.setdefault("_seated_posts", {})
+    if unit.pk not in memo:
+        today = clock.today()
+        here = Post.objects.active(today).filter(unit=unit).values("person_id")
+        memo[unit.pk] = list(
+            Post.objects.active(today)
+            .filter(person__in=here)
+            .select_related("unit", "person")
+            .prefetch_related("oversees")
+            .order_by("end_date", "sort_order", "start_date")
+        )
+    return memo[unit.pk]
 
 
 def people_visible_to(user: Any) -> QuerySet[Person]:

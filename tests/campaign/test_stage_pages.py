@@ -204,11 +204,11 @@ def test_unit_page_query_count_is_fixed(staged, scene, as_user, django_assert_ma
     w = staged.world
     client = as_user("office")
     url = f"/units/{w.county_a.code}/"
-    # the 30 of tests/units/test_views.py (the unit page's own 12 and the other apps' panels,
+    # the 27 of tests/units/test_views.py (the unit page's own 12 and the other apps' panels,
     # the stage panel's states among them), then the stage panel's calendars, overrides, 回头看,
-    # events, gates, open 限期整改 (the built-in gate): 36
+    # events, gates, open 限期整改 (the built-in gate): 33
     client.get(url)  # per-process caches (content types) filled, as on a running server
-    with django_assert_max_num_queries(36) as small:
+    with django_assert_max_num_queries(33) as small:
         client.get(url)
     for i in range(6):
         services.lookback_record(
@@ -219,7 +219,7 @@ def test_unit_page_query_count_is_fixed(staged, scene, as_user, django_assert_ma
             findings=f"第{i}次回头看",
         )
         make_post(w.county_a, title=f"县委常委{i}")
-    with django_assert_max_num_queries(36) as large:
+    with django_assert_max_num_queries(33) as large:
         page = client.get(url).content.decode()
     assert len(large.captured_queries) == len(small.captured_queries)
     assert page.count("次回头看") == 6

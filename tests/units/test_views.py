@@ -10,6 +10,7 @@ from django.core.management import call_command
 from materials.choices import MaterialKind
 from materials.models import Material
 from materials.selectors import primary_post
+from materials.talk_selectors import talk_coverage
 from rectification import source_registry
 from rectification.choices import WORKING_STATUSES, Acceptance, ItemStatus, RuleJudgement, RuleStatus
 from rectification.models import RectificationItem, RectificationPlan, Rule, SpecialProjectPlan
@@ -20,6 +21,7 @@ from stages.selectors import STATUS_FILTERS, OpinionProgress
 from tests.factories import make_post, make_unit
 from units.choices import LEADERSHIP_ROLES, PostRole, UnitKind
 from units.models import Post, Unit
+from units.selectors import posts_of_unit
 
 pytestmark = pytest.mark.django_db
 
@@ -128,21 +130,22 @@ def test_search_by_name_and_code(world, as_user):
 def test_unit_page_query_count_does_not_grow(world, as_user, django_assert_max_num_queries):
     client = as_user("office")
     url = f"/units/{world.county_a.code}/"
-    # The page's own: session, user, scope, unit, ancestors, posts, 分管 prefetch, organisations
+    # The page's own: session, user, scope, unit, ancestors, the posts of everyone seated here
+    # and their 分管 (read once for the page and its materials and 四必谈 panels), organisations
     # (own and sent here), their members, contact points, children, child sizes (12); then the
     # panels (each app pins its own in its tests): stage states (1, no campaign here); stage one:
-    # sessions, opinions and groups in one UNION ALL, satisfaction (2); materials: the posts of
-    # the 班子, their materials (2; open review steps when there are reviews); 谈心谈话 and the
-    # meeting (7); 整改落实: counts in one UNION ALL, plans (2); 督导: documents, 约谈/问责,
-    # 听取汇报, notes (4). 30 in all; what matters as much: it does not change as the 班子 and
-    # the children grow.
+    # sessions, opinions and groups in one UNION ALL, satisfaction (2); materials (1; open
+    # review steps when there are reviews); 谈心谈话 and the meeting: 分管 departments' heads,
+    # 督导组 assignments, their seats, talks, meeting (5); 整改落实: counts in one UNION ALL,
+    # plans (2); 督导: documents, 约谈/问责, 听取汇报, notes (4). 27 in all; what matters as
+    # much: it does not change as the 班子 and the children grow.
     client.get(url)  # per-process caches (content types) filled, as on a running server
-    with django_assert_max_num_queries(30) as small:
+    with django_assert_max_num_queries(27) as small:
         client.get(url)
     for i in range(15):
         make_post(world.county_a, title=f"县委常委{i}", oversees=[world.county_a_dept])
         make_unit(world.county_a, UnitKind.TOWNSHIP)
-    with django_assert_max_num_queries(30) as large:
+    with django_assert_max_num_queries(27) as large:
         response = client.get(url)
     assert len(large.captured_queries) == len(small.captured_queries)
     assert response.content.decode().count("县委常委") >= 16
@@ -163,7 +166,7 @@ def test_api_unit_list_query_count_is_fixed(world, as_user, django_assert_max_nu
 
 def test_unit_page_panels_show_the_county_figures_of_the_demo(client, settings):
     """The panels' figures on the demo's 清丰县 (items of every status and warning, plans,
-    rules, 专项整治, sources, opinions, study, materials), each counted here the plain way."""
+    rules, 专项整治, sources, opinions, study, materials, talks), each counted here the plain way."""
     call_command("seed_demo", stdout=io.StringIO())
     settings.CAMPAIGN_CLOCK_DATE = today = datetime.date(2014, 6, 20)
     county = Unit.objects.get(code="410922")
@@ -220,6 +223,12 @@ def test_unit_page_panels_show_the_county_figures_of_the_demo(client, settings):
     for judgement in RuleJudgement.values:
         assert summary.rules.get(judgement, 0) == rules.filter(judgement=judgement).count()
     assert summary.rules["keep"] == rules.filter(judgement=RuleJudgement.KEEP).count()
+
+    # The 班子 list and the 四必谈 share the page's one read of the posts; each as read alone.
+    assert list(response.context["posts"]) == list(posts_of_unit(county))
+    coverage = panels["meetings"]["coverage"]
+    assert coverage == talk_coverage([county])[county.pk]
+    assert coverage.total > coverage.done > 0
 
     # A 班子 member owes a personal material where his leading post is, whichever unit reads it.
     rows = panels["materials"]["rows"]
