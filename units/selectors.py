@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Length, Substr
 from django.http import Http404, HttpRequest
 
@@ -99,11 +99,15 @@ def area_of(unit: Unit) -> Unit:
     return territorial_ancestor(unit, unit.level) or unit
 
 
+# Open-ended posts first on every database (PostgreSQL sorts NULL last, SQLite first).
+POST_ORDER = (F("end_date").asc(nulls_first=True), "sort_order", "start_date")
+
+
 def posts_of_unit(unit: Unit, *, include_past: bool = False) -> QuerySet[Post]:
     posts = Post.objects.filter(unit=unit).select_related("person").prefetch_related("oversees")
     if not include_past:
         posts = posts.active()
-    return posts.order_by("end_date", "sort_order", "start_date")
+    return posts.order_by(*POST_ORDER)
 
 
 def seated_posts(request: HttpRequest, unit: Unit) -> list[Post]:
@@ -120,7 +124,7 @@ def seated_posts(request: HttpRequest, unit: Unit) -> list[Post]:
             .filter(person__in=here)
             .select_related("unit", "person")
             .prefetch_related("oversees")
-            .order_by("end_date", "sort_order", "start_date")
+            .order_by(*POST_ORDER)
         )
     return memo[unit.pk]
 
