@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -95,6 +96,7 @@ def ledger_page(request: HttpRequest, code: str) -> HttpResponse:
     if known is not None:
         paginator.count = known  # a cached_property: the list is not counted again
     page = paginator.get_page(request.GET.get("page"))
+    rows = selectors.ledger_list_rows(cast(QuerySet, page.object_list))  # a slice of the ledger
     scope = scope_for(request.user)
     return render(
         request,
@@ -103,6 +105,7 @@ def ledger_page(request: HttpRequest, code: str) -> HttpResponse:
             "unit": unit,
             "ancestors": _crumbs(request, unit),
             "page_obj": page,
+            "rows": rows,
             "filters": filters,
             "plans": selectors.plans_of_unit(request.user, unit),
             "children": selectors.child_counts(request.user, unit),
