@@ -166,14 +166,19 @@ def ledger(user: Any, unit: Unit, filters: dict[str, str] | None = None) -> Quer
     """
     filters = filters or {}
     today = clock.today()
-    items = items_visible_to(user)
     where = filters.get("where") or "subtree"
     if where == "own":
-        items = items.filter(unit_id=unit.pk)
+        items = items_visible_to(user).filter(unit_id=unit.pk)
     elif where == "participating":
-        items = items.filter(Exists(ItemParticipant.objects.filter(item=OuterRef("pk"), unit_id=unit.pk)))
+        items = items_visible_to(user).filter(
+            Exists(ItemParticipant.objects.filter(item=OuterRef("pk"), unit_id=unit.pk))
+        )
+    elif scope_for(user).reaches(unit.path, roles=SUBTREE_ROLES):
+        # A subtree role over ``unit`` sees every item under it (as ``ledger_total`` counts them):
+        # the visibility filter and its three subqueries would select the same rows.
+        items = RectificationItem.objects.filter(unit_path__startswith=unit.path)
     else:
-        items = items.filter(unit_path__startswith=unit.path)
+        items = items_visible_to(user).filter(unit_path__startswith=unit.path)
     status = filters.get("status")
     if status in ItemStatus.values:
         items = items.filter(status=status)

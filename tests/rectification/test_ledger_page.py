@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from rectification import services
-from rectification.choices import Handling
+from rectification import selectors, services
+from rectification.choices import Handling, ItemStatus
 from tests.rectification.conftest import TODAY
 
 pytestmark = pytest.mark.django_db
@@ -108,3 +108,36 @@ def test_rows_in_english(states, client, world):
     no_deadline = cells(rows[states["no_deadline"].number][1])
     assert no_deadline[4] == "—" and no_deadline[5] == "Not yet feasible"
     assert "Needs higher-level help" in rows[states["help"].number][1]
+
+
+def test_the_list_is_what_each_user_may_see_under_the_unit(rect, world):
+    """Users with a subtree role over the unit skip the visibility filter; everyone gets the items
+    of the subtree that ``items_visible_to`` lets him see, and no other."""
+    for unit in (world.county_a, world.town_a, world.village_a, world.county_b):
+        rect.item(unit=unit, actor="superuser", problem=f"{unit.name}的问题")
+    withdrawn = rect.item(actor="superuser", problem="撤销的事项")
+    services.item_withdraw(
+        actor=rect.user("office"), item=withdrawn, version=withdrawn.version, reason="重复"
+    )
+    for role in (
+        "office",
+        "supervisor",
+        "principal",
+        "member",
+        "village",
+        "office_b",
+        "outsider",
+        "superuser",
+    ):
+        user = rect.user(role)
+        for unit in (world.city, world.county_a, world.town_a, world.village_a):
+            listed = set(selectors.ledger(user, unit).values_list("pk", flat=True))
+            visible = set(
+                selectors.items_visible_to(user)
+                .filter(unit_path__startswith=unit.path)
+                .exclude(status=ItemStatus.WITHDRAWN)
+                .values_list("pk", flat=True)
+            )
+            assert listed == visible, (role, unit.code)
+    assert len(selectors.ledger(rect.user("office"), world.county_a)) == 3
+    assert not selectors.ledger(rect.user("outsider"), world.county_a)
