@@ -244,21 +244,41 @@ def ledger_list_rows(items: QuerySet) -> list[dict[str, Any]]:
     return rows
 
 
+def _total_from_tallies(user: Any, unit: Unit, filters: dict[str, str]) -> bool:
+    """Whether the 台账 is unfiltered and the user sees every item under ``unit``."""
+    scope = scope_for(user)
+    narrowed = any(filters.get(key) for key in LEDGER_FILTERS if key != "where")
+    if narrowed or (filters.get("where") or "subtree") != "subtree":
+        return False
+    return scope.is_superuser or scope.reaches(unit.path, roles=SUBTREE_ROLES)
+
+
 def ledger_total(user: Any, unit: Unit, filters: dict[str, str]) -> int | None:
     """The unfiltered 台账's length from the per-unit tallies, when the user sees every item under
     ``unit`` (a subtree role over it); None otherwise, and the list counts itself. Counting a
     province's items live takes half a second; this sums one row per unit."""
-    scope = scope_for(user)
-    narrowed = any(filters.get(key) for key in LEDGER_FILTERS if key != "where")
-    if narrowed or (filters.get("where") or "subtree") != "subtree":
-        return None
-    if not (scope.is_superuser or scope.reaches(unit.path, roles=SUBTREE_ROLES)):
+    if not _total_from_tallies(user, unit, filters):
         return None
     # Every row under ``unit`` shares this prefix: one group.
     found = tally_sums(
         UnitItemTally.objects.filter(unit_path__startswith=unit.path), Substr("unit_path", 1, len(unit.path))
     )
     return sum(row["total"] or 0 for row in found)
+
+
+def ledger_counts(user: Any, unit: Unit, filters: dict[str, str]) -> tuple[int | None, list[ChildRow]]:
+    """``ledger_total`` and ``child_counts`` for the 台账 page. When the total comes from the
+    tallies, one GROUP BY per child serves both (the unit's own rows are one more group), not
+    one for the total and another for the children."""
+    if not _total_from_tallies(user, unit, filters):
+        return None, child_counts(user, unit)
+    rows = _child_rows(user, unit)
+    found = tally_sums(
+        UnitItemTally.objects.filter(unit_path__startswith=unit.path),
+        Substr("unit_path", 1, len(unit.path) + STEP),
+    )
+    _add_tallies(rows, found)
+    return sum(row["total"] or 0 for row in found), list(rows.values())
 
 
 def tally_sums(tallies: QuerySet[UnitItemTally], branch: Substr) -> list[dict[str, Any]]:
@@ -653,34 +673,42 @@ def child_counts(user: Any, unit: Unit) -> list[ChildRow]:
     """Per child of ``unit`` (its whole subtree), items, closed, overdue and due soon: the
     children, and the per-unit tallies summed by one GROUP BY on the path prefix (``tally_sums``).
     """
-    scope = scope_for(user)
-    children = list(
-        Unit.objects.filter(scope.unit_q(), path__startswith=unit.path, depth=unit.depth + 1).order_by("path")
-    )
-    if not children:
+    rows = _child_rows(user, unit)
+    if not rows:
         return []
-    # One URL reversal for all rows (reverse() per row and link was a tenth of the page's time).
-    sentinel = "__unit_code__"
-    ledger_url = reverse("rectification:ledger", args=[sentinel])
-    rows = {
-        child.path: ChildRow(
-            child, url=ledger_url.replace(sentinel, quote(child.code, safe=RFC3986_SUBDELIMS + "/~:@"))
-        )
-        for child in children
-    }
+    scope = scope_for(user)
     tallies = UnitItemTally.objects.filter(
         scope.unit_q(path_field="unit_path", unit_field="unit_id"), unit_path__startswith=unit.path
     ).exclude(unit_path=unit.path)
-    found_rows = tally_sums(tallies, Substr("unit_path", 1, len(unit.path) + STEP))
-    for found in found_rows:
-        row = rows.get(found["branch"])
+    _add_tallies(rows, tally_sums(tallies, Substr("unit_path", 1, len(unit.path) + STEP)))
+    return list(rows.values())
+
+
+def _child_rows(user: Any, unit: Unit) -> dict[str, ChildRow]:
+    """The children of ``unit`` the user reaches, by path, with their links and no counts yet."""
+    scope = scope_for(user)
+    children = Unit.objects.filter(scope.unit_q(), path__startswith=unit.path, depth=unit.depth + 1)
+    # One URL reversal for all rows (reverse() per row and link was a tenth of the page's time).
+    sentinel = "__unit_code__"
+    ledger_url = reverse("rectification:ledger", args=[sentinel])
+    return {
+        child.path: ChildRow(
+            child, url=ledger_url.replace(sentinel, quote(child.code, safe=RFC3986_SUBDELIMS + "/~:@"))
+        )
+        for child in children.order_by("path")
+    }
+
+
+def _add_tallies(rows: dict[str, ChildRow], found: list[dict[str, Any]]) -> None:
+    """Add ``tally_sums`` groups to the rows of their branches (other groups are left out)."""
+    for group in found:
+        row = rows.get(group["branch"])
         if row is None:
             continue
-        row.total += found["total"] or 0
-        row.closed += found["closed"] or 0
-        row.red += found["red"] or 0
-        row.yellow += found["yellow"] or 0
-    return list(rows.values())
+        row.total += group["total"] or 0
+        row.closed += group["closed"] or 0
+        row.red += group["red"] or 0
+        row.yellow += group["yellow"] or 0
 
 
 def public_plans(unit: Unit) -> QuerySet[RectificationPlan]:

@@ -92,7 +92,7 @@ def ledger_page(request: HttpRequest, code: str) -> HttpResponse:
     unit = unit_get_visible(request.user, code)
     filters = {key: request.GET.get(key, "") for key in selectors.LEDGER_FILTERS}
     paginator = Paginator(selectors.ledger(request.user, unit, filters), PAGE_SIZE)
-    known = selectors.ledger_total(request.user, unit, filters)
+    known, children = selectors.ledger_counts(request.user, unit, filters)
     if known is not None:
         paginator.count = known  # a cached_property: the list is not counted again
     page = paginator.get_page(request.GET.get("page"))
@@ -108,7 +108,7 @@ def ledger_page(request: HttpRequest, code: str) -> HttpResponse:
             "rows": rows,
             "filters": filters,
             "plans": selectors.plans_of_unit(request.user, unit),
-            "children": selectors.child_counts(request.user, unit),
+            "children": children,
             "can_keep": rights.may_keep_records(scope, unit.path),
             "statuses": ItemStatus.choices,
             "handlings": Handling.choices,
