@@ -114,9 +114,8 @@ def inbox(user: Any) -> QuerySet[ReviewStepReviewer]:
 
 
 def inbox_rows(user: Any) -> QuerySet:
-    """The inbox as its page shows it: one plain row per open step with the columns it prints.
-    Building the reviewer row, step, review, unit and author as models for 50 rows took longer
-    than the query."""
+    """The inbox as its page shows it: one plain row per open step with the columns it prints,
+    not the reviewer row, step, review, unit and author as models (250 of them for 50 rows)."""
     return inbox(user).values(
         "opened_at",
         step_name=F("step__name"),
