@@ -5,15 +5,19 @@ Django's ``Model._get_FIELD_display`` rebuilds a dict of the field's whole choic
 posts' roles, members' roles) and a list page once or more per row. The choices here are fixed
 lists, so the dict is built once per field and kept on the field. Values that are not
 hashable, and fields whose choices are callables, take Django's own path.
+
+Also ``truncate_chars``: what ``|truncatechars`` prints, for lists that cut texts per row.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from functools import partialmethod
 from typing import Any
 
 from django.db import models
 from django.utils.encoding import force_str
+from django.utils.text import Truncator
 
 _ATTR = "_campaign_choices_dict"
 _original = models.Model._get_FIELD_display  # type: ignore[attr-defined]
@@ -47,3 +51,13 @@ def install() -> None:
             bound = model.__dict__.get(name)
             if isinstance(bound, partialmethod) and bound.func is _original:
                 setattr(model, name, partialmethod(_get_field_display, field=field))
+
+
+def truncate_chars(text: str, length: int) -> str:
+    """``text|truncatechars:length``. Django's Truncator looks up the translated ellipsis on every
+    call, even for a text that fits, and most texts in a list do; those return here as they are
+    (NFC-normalized, as Truncator returns them)."""
+    normal = unicodedata.normalize("NFC", text)
+    if len(normal) <= length:
+        return normal
+    return Truncator(text).chars(length)

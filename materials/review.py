@@ -13,7 +13,7 @@ rewound: a return closes the round and a resubmission opens a new one.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -77,6 +77,27 @@ def subject_url(subject_kind: str, subject_id: int) -> str:
     if handler is not None and hasattr(handler, "url"):
         return handler.url(subject_id)
     return reverse("materials:detail", args=[subject_id])
+
+
+# An id no subject has, reversed in place of the real one and replaced by it.
+_URL_SENTINEL = 987654321987
+
+
+def subject_url_maker() -> Callable[[str, int], str]:
+    """``subject_url`` for the rows of a list: each kind's URL is reversed once and the ids are
+    filled in (a reverse() per row, some 25 µs each, was over a millisecond of a 50-row inbox)."""
+    patterns: dict[str, tuple[str, str] | None] = {}
+
+    def url(subject_kind: str, subject_id: int) -> str:
+        if subject_kind not in patterns:
+            head, found, tail = subject_url(subject_kind, _URL_SENTINEL).partition(str(_URL_SENTINEL))
+            patterns[subject_kind] = (head, tail) if found and str(_URL_SENTINEL) not in tail else None
+        pattern = patterns[subject_kind]
+        if pattern is None:  # a handler whose URL does not show the id as it is
+            return subject_url(subject_kind, subject_id)
+        return f"{pattern[0]}{subject_id}{pattern[1]}"
+
+    return url
 
 
 def subject_visible(user: Any, subject_kind: str, subject_id: int) -> bool:

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from campaign import clock
@@ -110,6 +110,21 @@ def inbox(user: Any) -> QuerySet[ReviewStepReviewer]:
         ReviewStepReviewer.objects.filter(user=user, is_open=True)
         .select_related("step__review__unit", "step__review__author")
         .order_by("opened_at", "pk")
+    )
+
+
+def inbox_rows(user: Any) -> QuerySet:
+    """The inbox as its page shows it: one plain row per open step with the columns it prints,
+    not the reviewer row, step, review, unit and author as models (250 of them for 50 rows)."""
+    return inbox(user).values(
+        "opened_at",
+        step_name=F("step__name"),
+        due_at=F("step__due_at"),
+        subject_kind=F("step__review__subject_kind"),
+        subject_id=F("step__review__subject_id"),
+        title=F("step__review__title"),
+        unit_name=F("step__review__unit__name"),
+        author_name=F("step__review__author__name"),
     )
 
 

@@ -34,12 +34,14 @@ from django.urls import reverse
 from django.utils.http import RFC3986_SUBDELIMS
 
 from campaign import clock
+from campaign.display import truncate_chars
 from materials.models import ReviewStepReviewer
 from rectification import source_registry
 from rectification.choices import (
     LIVE_STATUSES,
     WORKING_STATUSES,
     Acceptance,
+    Handling,
     ItemStatus,
     ListKind,
     PlanStatus,
@@ -61,6 +63,7 @@ from rectification.models import (
     SpecialProjectPlan,
     SpecialProjectScopeUnit,
     UnitItemTally,
+    item_number,
 )
 from units.access import SUBTREE_ROLES, AccessScope, granted_ids, scope_for
 from units.choices import Role
@@ -163,14 +166,19 @@ def ledger(user: Any, unit: Unit, filters: dict[str, str] | None = None) -> Quer
     """
     filters = filters or {}
     today = clock.today()
-    items = items_visible_to(user)
     where = filters.get("where") or "subtree"
     if where == "own":
-        items = items.filter(unit_id=unit.pk)
+        items = items_visible_to(user).filter(unit_id=unit.pk)
     elif where == "participating":
-        items = items.filter(Exists(ItemParticipant.objects.filter(item=OuterRef("pk"), unit_id=unit.pk)))
+        items = items_visible_to(user).filter(
+            Exists(ItemParticipant.objects.filter(item=OuterRef("pk"), unit_id=unit.pk))
+        )
+    elif scope_for(user).reaches(unit.path, roles=SUBTREE_ROLES):
+        # A subtree role over ``unit`` sees every item under it (as ``ledger_total`` counts them):
+        # the visibility filter and its three subqueries would select the same rows.
+        items = RectificationItem.objects.filter(unit_path__startswith=unit.path)
     else:
-        items = items.filter(unit_path__startswith=unit.path)
+        items = items_visible_to(user).filter(unit_path__startswith=unit.path)
     status = filters.get("status")
     if status in ItemStatus.values:
         items = items.filter(status=status)
@@ -192,21 +200,85 @@ def ledger(user: Any, unit: Unit, filters: dict[str, str] | None = None) -> Quer
     )
 
 
+# An id no item has, reversed in place of the real ones and replaced by them.
+_URL_SENTINEL = 987654321987
+# What the 台账 list cuts 问题 and 整改措施 to.
+LIST_TEXT_CHARS = 60
+
+
+def ledger_list_rows(items: QuerySet) -> list[dict[str, Any]]:
+    """A page of ``ledger`` as the list prints it: one plain row per item with its 编号, link,
+    deadline text and labels. The link is reversed once and the labels looked up once for the
+    page; per row (reverse(), |date, get_*_display, |truncatechars on 150 models) they made
+    rendering a county's 50 rows take some 13 ms instead of 3."""
+    head, _sep, tail = reverse("rectification:item", args=[_URL_SENTINEL]).partition(str(_URL_SENTINEL))
+    handling_labels = {value: str(label) for value, label in Handling.choices}
+    status_labels = {value: str(label) for value, label in ItemStatus.choices}
+    rows = list(
+        items.values(
+            "pk",
+            "kind",
+            "problem",
+            "measure",
+            "responsible_unit",
+            "deadline",
+            "handling",
+            "status",
+            "warning",
+            "reopen_count",
+            "needs_upper_help",
+            "evidence_count",
+            unit_name=F("unit__name"),
+            person_name=F("person__name"),
+            leader_name=F("responsible_leader__name"),
+        )
+    )
+    for row in rows:
+        row["number"] = item_number(row["pk"])
+        row["url"] = f"{head}{row['pk']}{tail}"
+        row["problem"] = truncate_chars(row["problem"], LIST_TEXT_CHARS)
+        row["measure"] = truncate_chars(row["measure"], LIST_TEXT_CHARS)
+        row["deadline_text"] = row["deadline"].isoformat() if row["deadline"] else "—"
+        row["handling_label"] = handling_labels.get(row["handling"], row["handling"])
+        row["status_label"] = status_labels.get(row["status"], row["status"])
+    return rows
+
+
+def _total_from_tallies(user: Any, unit: Unit, filters: dict[str, str]) -> bool:
+    """Whether the 台账 is unfiltered and the user sees every item under ``unit``."""
+    scope = scope_for(user)
+    narrowed = any(filters.get(key) for key in LEDGER_FILTERS if key != "where")
+    if narrowed or (filters.get("where") or "subtree") != "subtree":
+        return False
+    return scope.is_superuser or scope.reaches(unit.path, roles=SUBTREE_ROLES)
+
+
 def ledger_total(user: Any, unit: Unit, filters: dict[str, str]) -> int | None:
     """The unfiltered 台账's length from the per-unit tallies, when the user sees every item under
     ``unit`` (a subtree role over it); None otherwise, and the list counts itself. Counting a
     province's items live takes half a second; this sums one row per unit."""
-    scope = scope_for(user)
-    narrowed = any(filters.get(key) for key in LEDGER_FILTERS if key != "where")
-    if narrowed or (filters.get("where") or "subtree") != "subtree":
-        return None
-    if not (scope.is_superuser or scope.reaches(unit.path, roles=SUBTREE_ROLES)):
+    if not _total_from_tallies(user, unit, filters):
         return None
     # Every row under ``unit`` shares this prefix: one group.
     found = tally_sums(
         UnitItemTally.objects.filter(unit_path__startswith=unit.path), Substr("unit_path", 1, len(unit.path))
     )
     return sum(row["total"] or 0 for row in found)
+
+
+def ledger_counts(user: Any, unit: Unit, filters: dict[str, str]) -> tuple[int | None, list[ChildRow]]:
+    """``ledger_total`` and ``child_counts`` for the 台账 page. When the total comes from the
+    tallies, one GROUP BY per child serves both (the unit's own rows are one more group), not
+    one for the total and another for the children."""
+    if not _total_from_tallies(user, unit, filters):
+        return None, child_counts(user, unit)
+    rows = _child_rows(user, unit)
+    found = tally_sums(
+        UnitItemTally.objects.filter(unit_path__startswith=unit.path),
+        Substr("unit_path", 1, len(unit.path) + STEP),
+    )
+    _add_tallies(rows, found)
+    return sum(row["total"] or 0 for row in found), list(rows.values())
 
 
 def tally_sums(tallies: QuerySet[UnitItemTally], branch: Substr) -> list[dict[str, Any]]:
@@ -637,34 +709,42 @@ def child_counts(user: Any, unit: Unit) -> list[ChildRow]:
     """Per child of ``unit`` (its whole subtree), items, closed, overdue and due soon: the
     children, and the per-unit tallies summed by one GROUP BY on the path prefix (``tally_sums``).
     """
-    scope = scope_for(user)
-    children = list(
-        Unit.objects.filter(scope.unit_q(), path__startswith=unit.path, depth=unit.depth + 1).order_by("path")
-    )
-    if not children:
+    rows = _child_rows(user, unit)
+    if not rows:
         return []
-    # One URL reversal for all rows (reverse() per row and link was a tenth of the page's time).
-    sentinel = "__unit_code__"
-    ledger_url = reverse("rectification:ledger", args=[sentinel])
-    rows = {
-        child.path: ChildRow(
-            child, url=ledger_url.replace(sentinel, quote(child.code, safe=RFC3986_SUBDELIMS + "/~:@"))
-        )
-        for child in children
-    }
+    scope = scope_for(user)
     tallies = UnitItemTally.objects.filter(
         scope.unit_q(path_field="unit_path", unit_field="unit_id"), unit_path__startswith=unit.path
     ).exclude(unit_path=unit.path)
-    found_rows = tally_sums(tallies, Substr("unit_path", 1, len(unit.path) + STEP))
-    for found in found_rows:
-        row = rows.get(found["branch"])
+    _add_tallies(rows, tally_sums(tallies, Substr("unit_path", 1, len(unit.path) + STEP)))
+    return list(rows.values())
+
+
+def _child_rows(user: Any, unit: Unit) -> dict[str, ChildRow]:
+    """The children of ``unit`` the user reaches, by path, with their links and no counts yet."""
+    scope = scope_for(user)
+    children = Unit.objects.filter(scope.unit_q(), path__startswith=unit.path, depth=unit.depth + 1)
+    # One URL reversal for all rows (reverse() per row and link was a tenth of the page's time).
+    sentinel = "__unit_code__"
+    ledger_url = reverse("rectification:ledger", args=[sentinel])
+    return {
+        child.path: ChildRow(
+            child, url=ledger_url.replace(sentinel, quote(child.code, safe=RFC3986_SUBDELIMS + "/~:@"))
+        )
+        for child in children.order_by("path")
+    }
+
+
+def _add_tallies(rows: dict[str, ChildRow], found: list[dict[str, Any]]) -> None:
+    """Add ``tally_sums`` groups to the rows of their branches (other groups are left out)."""
+    for group in found:
+        row = rows.get(group["branch"])
         if row is None:
             continue
-        row.total += found["total"] or 0
-        row.closed += found["closed"] or 0
-        row.red += found["red"] or 0
-        row.yellow += found["yellow"] or 0
-    return list(rows.values())
+        row.total += group["total"] or 0
+        row.closed += group["closed"] or 0
+        row.red += group["red"] or 0
+        row.yellow += group["yellow"] or 0
 
 
 def public_plans(unit: Unit) -> QuerySet[RectificationPlan]:

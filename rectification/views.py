@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -91,10 +92,11 @@ def ledger_page(request: HttpRequest, code: str) -> HttpResponse:
     unit = unit_get_visible(request.user, code)
     filters = {key: request.GET.get(key, "") for key in selectors.LEDGER_FILTERS}
     paginator = Paginator(selectors.ledger(request.user, unit, filters), PAGE_SIZE)
-    known = selectors.ledger_total(request.user, unit, filters)
+    known, children = selectors.ledger_counts(request.user, unit, filters)
     if known is not None:
         paginator.count = known  # a cached_property: the list is not counted again
     page = paginator.get_page(request.GET.get("page"))
+    rows = selectors.ledger_list_rows(cast(QuerySet, page.object_list))  # a slice of the ledger
     scope = scope_for(request.user)
     return render(
         request,
@@ -103,9 +105,10 @@ def ledger_page(request: HttpRequest, code: str) -> HttpResponse:
             "unit": unit,
             "ancestors": _crumbs(request, unit),
             "page_obj": page,
+            "rows": rows,
             "filters": filters,
             "plans": selectors.plans_of_unit(request.user, unit),
-            "children": selectors.child_counts(request.user, unit),
+            "children": children,
             "can_keep": rights.may_keep_records(scope, unit.path),
             "statuses": ItemStatus.choices,
             "handlings": Handling.choices,

@@ -1,9 +1,10 @@
 """The reviewer's inbox: oldest first, one indexed query whatever its length."""
 
 import datetime
+import re
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from materials.models import ChainStep, Review, ReviewStep, ReviewStepReviewer
 from tests.factories import PersonFactory, UserFactory, login_as, make_campaign, make_unit
@@ -89,3 +90,53 @@ def test_inbox_sql_uses_the_inbox_index_on_postgres(client):
         plan = "\n".join(r[0] for r in cursor.fetchall())
         cursor.execute("RESET enable_seqscan")
     assert "materials_inbox" in plan, plan
+
+
+def test_inbox_rows_link_each_subject_and_show_due_dates(client, settings):
+    """Each kind of subject links to its own page; due dates are local (Asia/Shanghai) days."""
+    settings.CAMPAIGN_CLOCK_DATE = datetime.date(2014, 6, 20)
+    province = make_unit(None, UnitKind.PROVINCE, "测试省", "P99")
+    campaign = make_campaign(province)
+    county = make_unit(make_unit(province, UnitKind.CITY), UnitKind.COUNTY)
+    reviewer = login_as(PersonFactory(name="审核人"), "inbox-reviewer")
+    fill_inbox(reviewer, PersonFactory(name="撰写人"), 5, county, campaign)
+    utc = datetime.UTC
+    rows = [
+        # kind, id, due (UTC), its text, overdue on 2014-06-20
+        ("material", 41, datetime.datetime(2014, 6, 18, 2, 0, tzinfo=utc), "06-18", True),
+        ("meeting_plan", 42, datetime.datetime(2014, 6, 22, 17, 30, tzinfo=utc), "06-23", False),
+        ("rectification_plan", 43, datetime.datetime(2014, 6, 30, 1, 0, tzinfo=utc), "06-30", False),
+        ("criticism_list", 44, datetime.datetime(2014, 5, 31, 16, 0, tzinfo=utc), "06-01", True),
+        ("material", 45, None, "", False),
+    ]
+    steps = ReviewStep.objects.select_related("review").order_by("opened_at", "pk")
+    for step, (kind, subject_id, due, _text, _overdue) in zip(steps, rows, strict=True):
+        Review.objects.filter(pk=step.review_id).update(subject_kind=kind, subject_id=subject_id)
+        ReviewStep.objects.filter(pk=step.pk).update(due_at=due)
+    links = {
+        41: "/materials/41/",
+        42: "/meetings/42/",
+        43: "/rectification/plans/43/",
+        44: "/criticisms/44/",
+        45: "/materials/45/",
+    }
+    client.force_login(reviewer)
+    # The language middleware leaves the page's language active on the thread; later tests expect
+    # the one before.
+    with translation.override(translation.get_language()):
+        for language, overdue_badge in (("zh-hans", "已超时"), ("en", "Overdue")):
+            client.post("/i18n/setlang/", {"language": language, "next": "/"})
+            page = client.get("/reviews/inbox/").content.decode()
+            found = []
+            for alert, row in re.findall(r'<tr( class="alert")?>\s*(<td><a href=.*?)</tr>', page, re.S):
+                cells = re.findall(r"<td>(.*?)</td>", row, re.S)
+                found.append((alert, re.match(r'<a href="([^"]*)">', cells[0]).group(1), cells[5]))
+            badge = f' <span class="badge warn">{overdue_badge}</span>'
+            assert found == [
+                (
+                    ' class="alert"' if overdue else "",
+                    f"{links[subject_id]}#decision",
+                    text + (badge if overdue else ""),
+                )
+                for _kind, subject_id, _due, text, overdue in rows
+            ]

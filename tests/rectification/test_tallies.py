@@ -119,8 +119,13 @@ def test_the_unfiltered_ledger_is_as_long_as_its_items(rect, world, as_user):
     office, county = rect.user("office"), world.county_a
     live = selectors.ledger(office, county, {}).count()
     assert selectors.ledger_total(office, county, {}) == live == 6  # stale tallies, counted live
+    assert _page_counts(office, county) == (live, _drill(office, county))
     tally_refresh()
     assert selectors.ledger_total(office, county, {"where": "subtree"}) == live
+    assert _page_counts(office, county) == (live, _drill(office, county))
+    assert _page_counts(office, county, {"status": "closed"}) == (None, _drill(office, county))
+    member = rect.user("member")
+    assert _page_counts(member, county) == (None, _drill(member, county))
     # Narrowed lists, and readers who do not see the whole subtree, count the list itself.
     assert selectors.ledger_total(office, county, {"status": "closed"}) is None
     assert selectors.ledger_total(office, county, {"where": "own"}) is None
@@ -129,11 +134,18 @@ def test_the_unfiltered_ledger_is_as_long_as_its_items(rect, world, as_user):
     assert page.context["page_obj"].paginator.count == 6
 
 
+def _page_counts(user: Any, unit: Any, filters: dict[str, str] | None = None) -> tuple[int | None, dict]:
+    """What the 台账 page shows of the tallies: the total (if known) and each child's counts."""
+    total, children = selectors.ledger_counts(user, unit, filters or {})
+    return total, {r.unit.code: (r.total, r.closed, r.red, r.yellow) for r in children}
+
+
 def test_the_ledger_of_fresh_tallies_keeps_its_query_count(rect, world, as_user, django_assert_num_queries):
     _a_county_with_items(rect, world)
     tally_refresh()
     client = as_user("office")
     client.get("/rectification/units/A00/")
-    # session, user, scope, unit, ancestors, count (tallies), page, plans, children, per-child tallies
-    with django_assert_num_queries(10):
+    # session, user, scope, unit, ancestors, children, the tallies by child (the count and the
+    # children's counts), page, plans
+    with django_assert_num_queries(9):
         assert client.get("/rectification/units/A00/").status_code == 200
