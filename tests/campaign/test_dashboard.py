@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from campaign import clock
+from campaign import clock, figures
 from campaign.choices import StageStatus
 from campaign.dashboard import dashboard
 from campaign.models import Gate, StageCalendar, UnitStage
@@ -291,6 +291,54 @@ def test_figures_equal_direct_counts_on_a_random_subtree(staged, settings, seed)
         "votes",
     ):
         assert board.totals[key] > 0, key
+
+
+def test_stage_states_are_the_instances_select_related_made(staged, django_assert_num_queries):
+    """The shared stage states are built from one ``values_list``: the same rows, every field of
+    both models loaded (touching one costs no query), and gates, talks and sources count the same
+    as from the ``select_related`` instances they replace."""
+    _random_data(staged, random.Random(3), villages=5)
+    from campaign import gates, services
+
+    # Every registered condition at every stage, so that every evaluator reads the new instances.
+    for condition in gates.conditions():
+        for stage in (1, 2, 3):
+            if (
+                not condition.builtin
+                and not Gate.objects.filter(
+                    campaign=staged.campaign, stage=stage, condition=condition.key
+                ).exists()
+            ):
+                services.gate_create(
+                    actor=root_admin(), campaign=staged.campaign, stage=stage, condition=condition.key
+                )
+    w = staged.world
+    for root in (w.province, w.county_a):
+        ctx = figures.FigureContext(campaign=staged.campaign, root=root, subtree=True)
+        with django_assert_num_queries(1):
+            states = ctx.stage_states()
+        expected = list(
+            UnitStage.objects.filter(campaign=staged.campaign, unit_path__startswith=root.path)
+            .select_related("unit")
+            .order_by("unit_path")
+        )
+        assert len(states) > 5
+        assert [s.pk for s in states] == [s.pk for s in expected]
+        with django_assert_num_queries(0):
+            for state, old in zip(states, expected, strict=True):
+                assert type(state) is UnitStage and type(state.unit) is Unit
+                assert state.__dict__.keys() - {"_state"} == old.__dict__.keys() - {"_state"}
+                for model, new_obj, old_obj in ((UnitStage, state, old), (Unit, state.unit, old.unit)):
+                    for f in model._meta.concrete_fields:
+                        assert getattr(new_obj, f.attname) == getattr(old_obj, f.attname), f.attname
+                    assert not new_obj.get_deferred_fields()
+                    assert (new_obj._state.adding, new_obj._state.db) == (False, old_obj._state.db)
+                    assert new_obj == old_obj
+        before = figures.FigureContext(campaign=staged.campaign, root=root, subtree=True)
+        before.memo["stage_states"] = expected
+        for provider in figures.all_providers():
+            if provider.name in ("gates", "talk_coverage", "sources"):
+                assert provider.rows(ctx) == provider.rows(before), provider.name
 
 
 def _count_queries(client: Any, url: str) -> int:
