@@ -251,14 +251,15 @@ def snapshot(
             return cached
     full = with_charts or bool(seconds)
     rows: figures.Rows = {}
-    for provider in providers:
-        figures.merge(rows, provider.rows(ctx))
     breakdowns: list[Breakdown] = []
     charts: list[Chart] = []
-    if full:
+    with figures.gc_paused():
         for provider in providers:
-            breakdowns.extend(provider.breakdowns(ctx))
-            charts.extend(provider.charts(ctx, rows, children))
+            figures.merge(rows, provider.rows(ctx))
+        if full:
+            for provider in providers:
+                breakdowns.extend(provider.breakdowns(ctx))
+                charts.extend(provider.charts(ctx, rows, children))
     snap = Snapshot(rows, breakdowns, charts, timezone.localtime())
     if seconds:
         cache.set(key, snap, seconds)

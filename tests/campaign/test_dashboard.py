@@ -341,6 +341,27 @@ def test_stage_states_are_the_instances_select_related_made(staged, django_asser
                 assert provider.rows(ctx) == provider.rows(before), provider.name
 
 
+def test_the_collector_is_held_off_while_counting_and_restored(staged, monkeypatch):
+    """The figures are computed with the cyclic garbage collector paused, which is as it was after."""
+    import gc
+
+    seen = []
+    gates_provider = next(p for p in figures.all_providers() if p.name == "gates")
+    counting = gates_provider.rows
+    monkeypatch.setattr(gates_provider, "rows", lambda ctx: seen.append(gc.isenabled()) or counting(ctx))
+    admin = root_admin()
+    assert gc.isenabled()
+    dashboard(admin, staged.campaign, staged.world.city)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        dashboard(admin, staged.campaign, staged.world.city)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    assert seen == [False, False]
+
+
 def _count_queries(client: Any, url: str) -> int:
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
