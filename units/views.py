@@ -78,7 +78,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
             "show_past": show_past,
             "organizations": selectors.organizations_of_unit(unit),
             "contact_points": selectors.contact_points_of_unit(unit),
-            "children": selectors.unit_children(unit),
+            "children": selectors.unit_children_rows(unit),
             "can_manage": scope.can_manage(unit.path),
             "my_roles": sorted(str(Role(r).label) for r in scope.roles_on(unit.path)),
             "panels": unit_panels(request, unit),
