@@ -15,7 +15,7 @@ from django.utils.encoding import force_str
 
 from campaign import clock
 from units.access import granted_ids, scope_for
-from units.choices import PostRole, UnitCategory
+from units.choices import OrgKind, OrgRole, PostRole, UnitCategory
 from units.models import (
     ContactPoint,
     Organization,
@@ -299,6 +299,30 @@ def organizations_of_unit(unit: Unit) -> list[Organization]:
     own: list[Organization] = [o for o in organizations if o.unit_id == unit.pk]
     sent: list[Organization] = [o for o in organizations if o.sent_here]
     return own + sent
+
+
+def organization_rows(organizations: Iterable[Organization], unit: Unit) -> list[dict[str, Any]]:
+    """The unit page's 活动组织 table from ``organizations_of_unit``: per organisation its link
+    (reversed once for all), kind label, whether it is the unit's own, and its members' names
+    with their role's label where the role is not 成员 — labels looked up once, instead of
+    ``reverse()`` and ``get_*_display`` per organisation and member."""
+    head, _sep, tail = reverse("units:organization", args=[_URL_SENTINEL]).partition(str(_URL_SENTINEL))
+    kinds = {value: str(label) for value, label in OrgKind.choices}
+    roles = {value: str(label) for value, label in OrgRole.choices}
+    return [
+        {
+            "url": f"{head}{org.pk}{tail}",
+            "name": org.name,
+            "kind": kinds.get(org.kind, org.kind),
+            "own": org.unit_id == unit.pk,
+            "unit_name": org.unit.name,
+            "members": [
+                (m.person.name, "" if m.role == OrgRole.MEMBER else roles.get(m.role, m.role))
+                for m in org.active_memberships  # type: ignore[attr-defined]
+            ],
+        }
+        for org in organizations
+    ]
 
 
 def contact_points_of_unit(unit: Unit) -> QuerySet[ContactPoint]:

@@ -78,7 +78,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
             "posts": posts,
             "post_rows": selectors.post_rows(posts),
             "show_past": show_past,
-            "organizations": selectors.organizations_of_unit(unit),
+            "organizations": selectors.organization_rows(selectors.organizations_of_unit(unit), unit),
             "contact_points": selectors.contact_points_of_unit(unit),
             "children": selectors.unit_children_rows(unit),
             "can_manage": scope.can_manage(unit.path),
