@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from campaign.pages import Panel
@@ -13,6 +14,9 @@ from materials.selectors import can_edit, open_steps_by_review, published_materi
 from units.access import scope_for
 from units.models import Unit
 from units.selectors import seated_posts
+
+# An id no material has, reversed in place of the real ones and replaced by them.
+_URL_SENTINEL = 987654321987
 
 
 def unit_panels(request: HttpRequest, unit: Unit) -> list[Panel]:
@@ -23,12 +27,22 @@ def unit_panels(request: HttpRequest, unit: Unit) -> list[Panel]:
     open_steps = open_steps_by_review(
         [r.material.review_id for r in required if r.material and r.material.review_id]
     )
+    # The link and the status label per row made once here (a county's list has a dozen and more
+    # rows; reverse(), get_status_display and an {% include %} per row were most of its time).
+    head, _sep, tail = reverse("materials:detail", args=[_URL_SENTINEL]).partition(str(_URL_SENTINEL))
+    status_labels: dict[str, str] = {}
     rows = []
     for entry in required:
         material = entry.material
+        status = material.status if material else ""
+        if material and status not in status_labels:
+            status_labels[status] = material.get_status_display()
         rows.append(
             {
                 "entry": entry,
+                "url": f"{head}{material.pk}{tail}" if material else "",
+                "status": status,
+                "status_label": status_labels.get(status, ""),
                 "steps": open_steps.get(material.review_id, []) if material and material.review_id else [],
                 "can_start": (entry.person is not None and entry.person.pk == scope.person_id)
                 or (
@@ -46,6 +60,7 @@ def unit_panels(request: HttpRequest, unit: Unit) -> list[Panel]:
             context={
                 "rows": rows,
                 "unit": unit,
+                "start_url": reverse("materials:start"),
                 "can_oversee": scope.reaches(
                     unit.path, roles=["office", "supervisor", "oversight", "principal"]
                 ),

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Iterable
 from typing import Any
+from urllib.parse import quote
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Length, Substr
 from django.http import Http404, HttpRequest
+from django.urls import reverse
+from django.utils.encoding import force_str
 
 from campaign import clock
 from units.access import granted_ids, scope_for
-from units.choices import PostRole, UnitCategory
+from units.choices import OrgKind, OrgRole, PostRole, UnitCategory
 from units.models import (
     ContactPoint,
     Organization,
@@ -47,10 +52,13 @@ def unit_ancestors(unit: Unit) -> QuerySet[Unit]:
     return Unit.objects.filter(path__in=unit.ancestor_paths()).order_by("depth")
 
 
-def unit_children(unit: Unit) -> list[Unit]:
-    """Children with the size of their subtree: two queries, the sizes by a GROUP BY on the path prefix."""
-    children = Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1).order_by("path")
-    sizes = dict(
+def _children(unit: Unit) -> QuerySet[Unit]:
+    return Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1).order_by("path")
+
+
+def _subtree_sizes(unit: Unit) -> dict[str, int]:
+    """Units below each child (the child itself not counted), by the child's path: one GROUP BY."""
+    return dict(
         Unit.objects.filter(path__startswith=unit.path, depth__gt=unit.depth + 1)
         .annotate(branch=Substr("path", 1, (unit.depth + 1) * STEP))
         .order_by()
@@ -58,10 +66,42 @@ def unit_children(unit: Unit) -> list[Unit]:
         .annotate(n=Count("pk"))
         .values_list("branch", "n")
     )
-    result = list(children)
+
+
+def unit_children(unit: Unit) -> list[Unit]:
+    """Children with the size of their subtree: two queries, the sizes by a GROUP BY on the path prefix."""
+    sizes = _subtree_sizes(unit)
+    result = list(_children(unit))
     for child in result:
         child.subtree_size = sizes.get(child.path, 0)
     return result
+
+
+def unit_children_rows(unit: Unit) -> list[dict[str, Any]]:
+    """The unit page's 下级单位 table: per child its link, name, code, kind label and subtree size,
+    as plain rows — the same two queries as ``unit_children``, but the link is reversed once with
+    a placeholder and each kind's label looked up once, instead of a model, ``reverse()`` and
+    ``get_kind_display()`` per child (a county has dozens)."""
+    sizes = _subtree_sizes(unit)
+    placeholder = "0-code-0"
+    link = reverse("units:detail", args=[placeholder])
+    kinds = dict(Unit._meta.get_field("kind").flatchoices)
+    labels: dict[str, str] = {}
+    rows = []
+    for path, code, name, kind in _children(unit).values_list("path", "code", "name", "kind"):
+        label = labels.get(kind)
+        if label is None:
+            label = labels[kind] = force_str(kinds.get(kind, kind))
+        rows.append(
+            {
+                "url": link.replace(placeholder, quote(code, safe="!$&'()*+,;=/~:@")),
+                "name": name,
+                "code": code,
+                "kind": label,
+                "subtree_size": sizes.get(path, 0),
+            }
+        )
+    return rows
 
 
 def unit_search(user: Any, query: str) -> QuerySet[Unit]:
@@ -108,6 +148,50 @@ def posts_of_unit(unit: Unit, *, include_past: bool = False) -> QuerySet[Post]:
     if not include_past:
         posts = posts.active()
     return posts.order_by(*POST_ORDER)
+
+
+# An id no post or person has, reversed in place of the real ones and replaced by them.
+_URL_SENTINEL = 987654321987
+
+
+def post_rows(posts: Iterable[Post]) -> list[dict[str, Any]]:
+    """The unit page's 班子 table: per post what it prints — the person's link, the role's label
+    (looked up once), the 分管 units' names, the dates as ``|date:"Y-m-d"`` prints them and the
+    edit/end/history links — each link reversed once for all rows with a placeholder id, instead
+    of ``reverse()`` up to four times, ``get_role_display``, ``oversees.all`` and ``|date`` per post."""
+
+    def link(name: str) -> tuple[str, str]:
+        head, _sep, tail = reverse(name, args=[_URL_SENTINEL]).partition(str(_URL_SENTINEL))
+        return head, tail
+
+    person, edit, end, history = (
+        link(name) for name in ("units:person", "units:post_edit", "units:post_end", "units:post_history")
+    )
+    roles = {value: str(label) for value, label in PostRole.choices}
+    rows = []
+    for post in posts:
+        rows.append(
+            {
+                "past": bool(post.end_date),
+                "person_url": f"{person[0]}{post.person_id}{person[1]}",
+                "person_name": post.person.name,
+                "title": post.title,
+                "role": post.role,
+                "role_label": roles.get(post.role, post.role),
+                "oversees": [u.name for u in post.oversees.all()],
+                "start": _day(post.start_date),
+                "end": _day(post.end_date),
+                "edit_url": f"{edit[0]}{post.pk}{edit[1]}",
+                "end_url": f"{end[0]}{post.pk}{end[1]}",
+                "history_url": f"{history[0]}{post.pk}{history[1]}",
+            }
+        )
+    return rows
+
+
+def _day(day: datetime.date | None) -> str:
+    """What ``|date:"Y-m-d"`` prints for a date (and "" for none)."""
+    return f"{day.year:04d}-{day.month:02d}-{day.day:02d}" if day else ""
 
 
 def seated_posts(request: HttpRequest, unit: Unit) -> list[Post]:
@@ -215,6 +299,30 @@ def organizations_of_unit(unit: Unit) -> list[Organization]:
     own: list[Organization] = [o for o in organizations if o.unit_id == unit.pk]
     sent: list[Organization] = [o for o in organizations if o.sent_here]
     return own + sent
+
+
+def organization_rows(organizations: Iterable[Organization], unit: Unit) -> list[dict[str, Any]]:
+    """The unit page's 活动组织 table from ``organizations_of_unit``: per organisation its link
+    (reversed once for all), kind label, whether it is the unit's own, and its members' names
+    with their role's label where the role is not 成员 — labels looked up once, instead of
+    ``reverse()`` and ``get_*_display`` per organisation and member."""
+    head, _sep, tail = reverse("units:organization", args=[_URL_SENTINEL]).partition(str(_URL_SENTINEL))
+    kinds = {value: str(label) for value, label in OrgKind.choices}
+    roles = {value: str(label) for value, label in OrgRole.choices}
+    return [
+        {
+            "url": f"{head}{org.pk}{tail}",
+            "name": org.name,
+            "kind": kinds.get(org.kind, org.kind),
+            "own": org.unit_id == unit.pk,
+            "unit_name": org.unit.name,
+            "members": [
+                (m.person.name, "" if m.role == OrgRole.MEMBER else roles.get(m.role, m.role))
+                for m in org.active_memberships  # type: ignore[attr-defined]
+            ],
+        }
+        for org in organizations
+    ]
 
 
 def contact_points_of_unit(unit: Unit) -> QuerySet[ContactPoint]:

@@ -62,6 +62,11 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     unit = selectors.unit_get_visible(request.user, code)
     scope = scope_for(request.user)
     show_past = request.GET.get("past") == "1"
+    posts = (
+        list(selectors.posts_of_unit(unit, include_past=True))
+        if show_past
+        else [p for p in selectors.seated_posts(request, unit) if p.unit_id == unit.pk]
+    )
     return render(
         request,
         "units/unit_detail.html",
@@ -70,15 +75,12 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
             # Ancestors outside the scope are shown by name only (the breadcrumb of a county
             # office still says which city it is in), never linked.
             "ancestors": [(a, scope.reaches(a.path)) for a in selectors.unit_ancestors(unit)],
-            "posts": (
-                selectors.posts_of_unit(unit, include_past=True)
-                if show_past
-                else [p for p in selectors.seated_posts(request, unit) if p.unit_id == unit.pk]
-            ),
+            "posts": posts,
+            "post_rows": selectors.post_rows(posts),
             "show_past": show_past,
-            "organizations": selectors.organizations_of_unit(unit),
+            "organizations": selectors.organization_rows(selectors.organizations_of_unit(unit), unit),
             "contact_points": selectors.contact_points_of_unit(unit),
-            "children": selectors.unit_children(unit),
+            "children": selectors.unit_children_rows(unit),
             "can_manage": scope.can_manage(unit.path),
             "my_roles": sorted(str(Role(r).label) for r in scope.roles_on(unit.path)),
             "panels": unit_panels(request, unit),
