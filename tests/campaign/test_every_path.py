@@ -30,7 +30,7 @@ from drf_spectacular.generators import SchemaGenerator
 from tests.access_records import ABSENT_ID, SECRET_B, Records, build_records
 from tests.access_table import API, PAGES, ROLES, SKIP_PREFIXES, letter
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.once]
 A_SIDE = [r for r in ROLES if r not in ("anonymous", "office_b")]
 PRINT = os.environ.get("ACCESS_TABLE_PRINT") == "1"
 

@@ -14,6 +14,7 @@ from units.models import Unit
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.once
 def test_demo_scenarios(settings):
     import datetime
 

@@ -49,6 +49,7 @@ def counts():
     return [m.objects.count() for m in MODELS] + [m.history.count() for m in MODELS] + engine_rows
 
 
+@pytest.mark.once
 def test_demo_records(client, settings):
     call_command("seed_demo", stdout=io.StringIO())
     before = counts()

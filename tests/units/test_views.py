@@ -164,6 +164,7 @@ def test_api_unit_list_query_count_is_fixed(world, as_user, django_assert_max_nu
     assert {row["parent_code"] for row in large["results"] if row["code"].startswith("U")} == {"A01"}
 
 
+@pytest.mark.once
 def test_unit_page_panels_show_the_county_figures_of_the_demo(client, settings):
     """The panels' figures on the demo's 清丰县 (items of every status and warning, plans,
     rules, 专项整治, sources, opinions, study, materials, talks), each counted here the plain way."""
