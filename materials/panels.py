@@ -8,15 +8,13 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from campaign.links import url_maker
 from campaign.pages import Panel
 from materials import sections
 from materials.selectors import can_edit, open_steps_by_review, published_materials, required_materials
 from units.access import scope_for
 from units.models import Unit
 from units.selectors import seated_posts
-
-# An id no material has, reversed in place of the real ones and replaced by them.
-_URL_SENTINEL = 987654321987
 
 
 def unit_panels(request: HttpRequest, unit: Unit) -> list[Panel]:
@@ -29,7 +27,7 @@ def unit_panels(request: HttpRequest, unit: Unit) -> list[Panel]:
     )
     # The link and the status label per row made once here (a county's list has a dozen and more
     # rows; reverse(), get_status_display and an {% include %} per row were most of its time).
-    head, _sep, tail = reverse("materials:detail", args=[_URL_SENTINEL]).partition(str(_URL_SENTINEL))
+    material_url = url_maker("materials:detail")
     status_labels: dict[str, str] = {}
     rows = []
     for entry in required:
@@ -40,7 +38,7 @@ def unit_panels(request: HttpRequest, unit: Unit) -> list[Panel]:
         rows.append(
             {
                 "entry": entry,
-                "url": f"{head}{material.pk}{tail}" if material else "",
+                "url": material_url(material.pk) if material else "",
                 "status": status,
                 "status_label": status_labels.get(status, ""),
                 "steps": open_steps.get(material.review_id, []) if material and material.review_id else [],

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from campaign import clock
+from campaign.links import url_maker
 from rectification.choices import WORKING_STATUSES
 from rectification.models import RectificationItem
 from supervision.sweeps import (
@@ -21,7 +22,6 @@ from supervision.sweeps import (
     deadline_threshold,
     due_from_rows,
     end_of_day,
-    url_maker,
 )
 from units.choices import PostRole
 from units.models import Post

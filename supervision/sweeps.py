@@ -28,7 +28,6 @@ from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
 from django.db.models import Case, Q, Value, When
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from campaign import clock
@@ -97,13 +96,6 @@ def due_from_rows(rows: Iterable[Row]) -> Iterator[Due]:
 def _due_of(rows: list[Row]) -> Due:
     key, threshold, _user, title, url, due_at = rows[0]
     return Due(key, threshold, tuple(r[2] for r in rows), title, url, due_at)
-
-
-def url_maker(name: str, suffix: str = "") -> Any:
-    """``reverse(name, args=[x]) + suffix`` for many ``x`` at the cost of one ``reverse``."""
-    sentinel = "8675309012"
-    head, tail = (reverse(name, args=[sentinel]) + suffix).split(sentinel, 1)
-    return lambda arg: f"{head}{arg}{tail}"
 
 
 def end_of_day(day: datetime.date) -> datetime.datetime:

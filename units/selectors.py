@@ -5,15 +5,14 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import quote
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Length, Substr
 from django.http import Http404, HttpRequest
-from django.urls import reverse
 from django.utils.encoding import force_str
 
 from campaign import clock
+from campaign.links import url_maker
 from units.access import granted_ids, scope_for
 from units.choices import OrgKind, OrgRole, PostRole, UnitCategory
 from units.models import (
@@ -83,8 +82,7 @@ def unit_children_rows(unit: Unit) -> list[dict[str, Any]]:
     a placeholder and each kind's label looked up once, instead of a model, ``reverse()`` and
     ``get_kind_display()`` per child (a county has dozens)."""
     sizes = _subtree_sizes(unit)
-    placeholder = "0-code-0"
-    link = reverse("units:detail", args=[placeholder])
+    link = url_maker("units:detail")
     kinds = dict(Unit._meta.get_field("kind").flatchoices)
     labels: dict[str, str] = {}
     rows = []
@@ -94,7 +92,7 @@ def unit_children_rows(unit: Unit) -> list[dict[str, Any]]:
             label = labels[kind] = force_str(kinds.get(kind, kind))
         rows.append(
             {
-                "url": link.replace(placeholder, quote(code, safe="!$&'()*+,;=/~:@")),
+                "url": link(code),
                 "name": name,
                 "code": code,
                 "kind": label,
@@ -150,22 +148,14 @@ def posts_of_unit(unit: Unit, *, include_past: bool = False) -> QuerySet[Post]:
     return posts.order_by(*POST_ORDER)
 
 
-# An id no post or person has, reversed in place of the real ones and replaced by them.
-_URL_SENTINEL = 987654321987
-
-
 def post_rows(posts: Iterable[Post]) -> list[dict[str, Any]]:
     """The unit page's 班子 table: per post what it prints — the person's link, the role's label
     (looked up once), the 分管 units' names, the dates as ``|date:"Y-m-d"`` prints them and the
     edit/end/history links — each link reversed once for all rows with a placeholder id, instead
     of ``reverse()`` up to four times, ``get_role_display``, ``oversees.all`` and ``|date`` per post."""
-
-    def link(name: str) -> tuple[str, str]:
-        head, _sep, tail = reverse(name, args=[_URL_SENTINEL]).partition(str(_URL_SENTINEL))
-        return head, tail
-
     person, edit, end, history = (
-        link(name) for name in ("units:person", "units:post_edit", "units:post_end", "units:post_history")
+        url_maker(name)
+        for name in ("units:person", "units:post_edit", "units:post_end", "units:post_history")
     )
     roles = {value: str(label) for value, label in PostRole.choices}
     rows = []
@@ -173,7 +163,7 @@ def post_rows(posts: Iterable[Post]) -> list[dict[str, Any]]:
         rows.append(
             {
                 "past": bool(post.end_date),
-                "person_url": f"{person[0]}{post.person_id}{person[1]}",
+                "person_url": person(post.person_id),
                 "person_name": post.person.name,
                 "title": post.title,
                 "role": post.role,
@@ -181,9 +171,9 @@ def post_rows(posts: Iterable[Post]) -> list[dict[str, Any]]:
                 "oversees": [u.name for u in post.oversees.all()],
                 "start": _day(post.start_date),
                 "end": _day(post.end_date),
-                "edit_url": f"{edit[0]}{post.pk}{edit[1]}",
-                "end_url": f"{end[0]}{post.pk}{end[1]}",
-                "history_url": f"{history[0]}{post.pk}{history[1]}",
+                "edit_url": edit(post.pk),
+                "end_url": end(post.pk),
+                "history_url": history(post.pk),
             }
         )
     return rows
@@ -191,7 +181,7 @@ def post_rows(posts: Iterable[Post]) -> list[dict[str, Any]]:
 
 def _day(day: datetime.date | None) -> str:
     """What ``|date:"Y-m-d"`` prints for a date (and "" for none)."""
-    return f"{day.year:04d}-{day.month:02d}-{day.day:02d}" if day else ""
+    return day.isoformat() if day else ""
 
 
 def seated_posts(request: HttpRequest, unit: Unit) -> list[Post]:
@@ -306,12 +296,12 @@ def organization_rows(organizations: Iterable[Organization], unit: Unit) -> list
     (reversed once for all), kind label, whether it is the unit's own, and its members' names
     with their role's label where the role is not 成员 — labels looked up once, instead of
     ``reverse()`` and ``get_*_display`` per organisation and member."""
-    head, _sep, tail = reverse("units:organization", args=[_URL_SENTINEL]).partition(str(_URL_SENTINEL))
+    link = url_maker("units:organization")
     kinds = {value: str(label) for value, label in OrgKind.choices}
     roles = {value: str(label) for value, label in OrgRole.choices}
     return [
         {
-            "url": f"{head}{org.pk}{tail}",
+            "url": link(org.pk),
             "name": org.name,
             "kind": kinds.get(org.kind, org.kind),
             "own": org.unit_id == unit.pk,
