@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.test.utils import override_settings
 
 from materials import review as engine
@@ -19,7 +18,7 @@ from materials import sections, services
 from materials.choices import ActionKind, MaterialKind, SixNo
 from materials.models import Material, ReviewStep
 from units import services as unit_services
-from units.demo import DEMO_PASSWORD, DemoContext
+from units.demo import DemoContext, demo_user
 from units.models import Person, Unit
 
 
@@ -30,10 +29,7 @@ def on(day: str) -> Iterator[None]:
 
 
 def _user(ctx: DemoContext, username: str, person: Person, label: str) -> Any:
-    User = get_user_model()
-    user = User.objects.filter(username=username).first()
-    if user is None:
-        user = User.objects.create_user(username=username, password=DEMO_PASSWORD, first_name=person.name)
+    user = demo_user(username, person.name)
     if person.user_id != user.pk:
         unit_services.person_link_user(actor=ctx.admin, person=person, user=user)
         person.refresh_from_db()

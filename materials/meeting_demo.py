@@ -17,8 +17,6 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.contrib.auth import get_user_model
-
 from campaign import clock
 from materials import review as engine
 from materials import talk_selectors as ts
@@ -61,7 +59,7 @@ from materials.talk_services import (
 )
 from stages.demo import meeting_evaluation
 from units import services as unit_services
-from units.demo import DEMO_PASSWORD, DemoContext
+from units.demo import DemoContext, demo_user
 from units.models import OrgMembership, Person, Unit
 
 PROCEDURE = (
@@ -86,10 +84,7 @@ def _login(person: Person, admin: Any) -> Any:
     """A quiet demo login for someone who must act in the demo (not listed)."""
     if person.user_id:
         return person.user
-    User = get_user_model()
-    user = User.objects.filter(username=f"demo-{person.code.lower()}").first() or User.objects.create_user(
-        username=f"demo-{person.code.lower()}", password=DEMO_PASSWORD, first_name=person.name
-    )
+    user = demo_user(f"demo-{person.code.lower()}", person.name)
     unit_services.person_link_user(actor=admin, person=person, user=user)
     person.refresh_from_db()
     return person.user

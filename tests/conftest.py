@@ -117,6 +117,22 @@ def build_world() -> World:
     )
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    """The rows the data migrations install (the review chains), on the database that
+    --no-migrations built from the models."""
+    from django.apps import apps
+
+    from materials.meeting_chains import install as install_meeting_chains
+    from materials.standard_chains import install as install_material_chains
+    from rectification.review_chains import install as install_plan_chains
+
+    with django_db_blocker.unblock():
+        install_material_chains(apps)
+        install_meeting_chains(apps)
+        install_plan_chains(apps)
+
+
 @pytest.fixture(autouse=True)
 def _fast_tests(settings: Any) -> Any:
     """Cheap password hashing; Celery tasks run inline unless a test starts a real worker."""

@@ -8,12 +8,15 @@ command again changes nothing.
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 
 from campaign.models import Campaign
 from campaign.services import campaign_create
@@ -28,6 +31,26 @@ CAMPAIGN_END = datetime.date(2014, 9, 30)
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段漕钱汤尹黎易常武乔贺赖龚文"  # noqa: E501
 GIVEN = "建国志强海涛红梅丽华卫东振华国庆文军晓明玉兰桂芳永刚春生秀英立新德胜宏伟春华金山爱民学军淑珍保国光明丽娟新民胜利朝阳建华红军秀兰玉珍跃进凤英长青素芳铁军"  # noqa: E501
+
+
+@functools.cache
+def _password_hash(hasher: str) -> str:
+    return make_password(DEMO_PASSWORD)
+
+
+def demo_password_hash() -> str:
+    """DEMO_PASSWORD hashed once for every demo account (PBKDF2 takes ~0.3 s a call, and the demo
+    has over fifty accounts); the accounts share the salt, which a demo can afford."""
+    return _password_hash(settings.PASSWORD_HASHERS[0])
+
+
+def demo_user(username: str, first_name: str) -> Any:
+    """The demo account `username`, created with the demo password if it is missing."""
+    User = get_user_model()
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User.objects.create(username=username, first_name=first_name, password=demo_password_hash())
+    return user
 
 
 def invented_name(seed: str) -> str:
@@ -173,10 +196,7 @@ def _assign(ctx: DemoContext, group: Organization, unit: Unit) -> None:
 
 
 def _account(ctx: DemoContext, username: str, person: Person, role_label: str) -> None:
-    User = get_user_model()
-    user = User.objects.filter(username=username).first()
-    if user is None:
-        user = User.objects.create_user(username=username, password=DEMO_PASSWORD, first_name=person.name)
+    user = demo_user(username, person.name)
     if person.user_id != user.pk:
         services.person_link_user(actor=ctx.admin, person=person, user=user)
     ctx.accounts.append((username, role_label, f"{person.name}"))

@@ -11,12 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
 
 from campaign.generate import Context, UnitInfo, spread
 from campaign.models import Campaign
 from units.choices import OrgKind, OrgRole, PostRole, Rank, UnitCategory, UnitKind
-from units.demo import CAMPAIGN_END, CAMPAIGN_START, DEMO_PASSWORD, invented_name
+from units.demo import CAMPAIGN_END, CAMPAIGN_START, demo_password_hash, invented_name
 from units.models import (
     Organization,
     OrgMembership,
@@ -207,7 +206,7 @@ class _People:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self.User = get_user_model()
-        self.password = make_password(DEMO_PASSWORD)
+        self.password = demo_password_hash()
         self.users: list[Any] = []
         self.people: list[Person] = []
         self.posts: list[Post] = []

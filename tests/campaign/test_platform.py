@@ -1,6 +1,5 @@
 """Health check, deployment settings, language, API schema and docs, the demo campaign."""
 
-import io
 import os
 import subprocess
 import sys
@@ -8,9 +7,6 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-
-from campaign.models import Gate, LookBack, StageCalendar, StageEvent, UnitStage, WindowOverride
-from units.models import Organization, Person, Post, Unit
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
@@ -102,104 +98,6 @@ def test_token_login_for_api_clients(world, client):
     token = response.json()["token"]
     listing = client.get("/api/units/", HTTP_AUTHORIZATION=f"Token {token}")
     assert listing.status_code == 200 and listing.json()["count"] == 5
-
-
-def _stage_one_counts():
-    from stages.models import Opinion, OpinionGroup, Remediation, StudySession, Survey, SurveyResponse
-
-    models = [StudySession, Opinion, OpinionGroup, Survey, SurveyResponse, Remediation]
-    return [m.objects.count() for m in models] + [m.history.count() for m in models]
-
-
-def test_demo_is_believable_and_rerunning_changes_nothing(client):
-    from materials.meeting_models import Meeting, MeetingCriticism, MeetingEvent, Talk
-
-    quiet = io.StringIO()
-    call_command("seed_demo", stdout=quiet)
-    stage_two = [Talk, Meeting, MeetingCriticism, MeetingEvent]
-    counts = [
-        Unit.objects.count(),
-        Person.objects.count(),
-        Post.objects.count(),
-        Organization.objects.count(),
-        *[model.objects.count() for model in stage_two],
-    ]
-    history = [Unit.history.count(), Person.history.count(), Post.history.count(), Talk.history.count()]
-    stage_models = [StageCalendar, WindowOverride, UnitStage, StageEvent, Gate, LookBack]
-    stage_rows = [(m.objects.count(), m.history.count()) for m in stage_models]
-    stage_one = _stage_one_counts()
-    from materials.models import CopyDocument, CopyReport, ReferenceText
-
-    copycheck = [ReferenceText.objects.count(), CopyReport.objects.count(), CopyDocument.objects.count()]
-    assert CopyReport.objects.exclude(passages=[]).exists()  # the demo's material with copied passages
-    call_command("seed_demo", stdout=quiet)
-    assert [
-        ReferenceText.objects.count(),
-        CopyReport.objects.count(),
-        CopyDocument.objects.count(),
-    ] == copycheck
-    assert [
-        Unit.objects.count(),
-        Person.objects.count(),
-        Post.objects.count(),
-        Organization.objects.count(),
-        *[model.objects.count() for model in stage_two],
-    ] == counts
-    assert [
-        Unit.history.count(),
-        Person.history.count(),
-        Post.history.count(),
-        Talk.history.count(),
-    ] == history
-    assert [(m.objects.count(), m.history.count()) for m in stage_models] == stage_rows
-    assert _stage_one_counts() == stage_one
-    assert {"濮阳市", "许昌市", "清丰县", "魏都区"} <= set(Unit.objects.values_list("name", flat=True))
-    assert Unit.objects.filter(kind="village").count() + Unit.objects.filter(kind="community").count() >= 20
-    for username in ("office", "supervisor", "principal", "member", "village", "province_office"):
-        assert client.login(username=username, password="demo2014"), username
-        assert client.get("/").status_code == 200
-    client.login(username="province_office", password="demo2014")
-    tree = client.get("/units/").content.decode()
-    assert "河南省" in tree
-    province = client.get("/units/410000/").content.decode()
-    assert "濮阳市" in province and "许昌市" in province and "省委第一督导组" in province
-    # Stage 1: the printed receipt code shows a published answer; one township is below 2/3.
-    from stages.models import Remediation
-
-    assert stage_one[1] >= 40 and Remediation.objects.filter(status="open").count() == 1
-    receipt = next(line for line in quiet.getvalue().splitlines() if "意见回执码" in line).split()[-1]
-    client.logout()
-    assert "一次性告知单" in client.get(receipt).content.decode()
-    _demo_stages_are_believable(client)
-
-
-def _demo_stages_are_believable(client):
-    """Units in all three stages on 2014-06-20, a few late, one 回头看 of each verdict in 清丰县."""
-    import datetime
-
-    from django.test.utils import override_settings
-
-    from campaign.choices import StageStatus, Verdict
-
-    assert UnitStage.objects.count() == Unit.objects.filter(level__gte=2).count()
-    in_stage = set(UnitStage.objects.filter(status=StageStatus.IN_PROGRESS).values_list("stage", flat=True))
-    assert in_stage == {1, 2, 3}
-    assert UnitStage.objects.filter(status=StageStatus.NOT_STARTED).exists()
-    qingfeng = LookBack.objects.filter(unit_path__startswith=Unit.objects.get(code="410922").path)
-    assert set(qingfeng.values_list("verdict", flat=True)) == set(Verdict.values)
-    assert qingfeng.filter(status="open").exists() and qingfeng.filter(status="closed").exists()
-    assert Gate.objects.filter(stage=2, condition="materials_approved").exists()
-    assert StageCalendar.objects.filter(unit__code__in=["410000", "411000"]).count() == 2
-    with override_settings(CAMPAIGN_CLOCK_DATE=datetime.date(2014, 6, 20)):
-        client.login(username="province_office", password="demo2014")
-        page = client.get("/campaign/410000/stages/?late=1").content.decode()
-        assert "濮阳市人民医院" in page and "元村镇王庄村" in page and "已超过结束日期" in page
-        client.login(username="supervisor", password="demo2014")
-        page = client.get("/units/410922-JYJ/").content.decode()
-        assert "限期整改" in page and "/lookbacks/add/" in page
-        client.login(username="county_office", password="demo2014")
-        page = client.get("/units/410922001/").content.decode()
-        assert "推倒重来" in page and "/stages/advance/" in page
 
 
 def test_english_catalogue_is_complete_and_compiled(tmp_path):

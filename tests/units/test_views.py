@@ -1,27 +1,12 @@
 """Office pages: forms, Chinese messages, stale pages, fixed query counts."""
 
 import datetime
-import io
-from collections import Counter
 
 import pytest
-from django.core.management import call_command
 
-from materials.choices import MaterialKind
-from materials.models import Material
-from materials.selectors import primary_post
-from materials.talk_selectors import talk_coverage
-from rectification import source_registry
-from rectification.choices import WORKING_STATUSES, Acceptance, ItemStatus, RuleJudgement, RuleStatus
-from rectification.models import RectificationItem, RectificationPlan, Rule, SpecialProjectPlan
-from rectification.selectors import projects_covering, red_q, yellow_q
-from stages.choices import GroupStatus, OpinionStatus
-from stages.models import Opinion, OpinionGroup, StudySession
-from stages.selectors import STATUS_FILTERS, OpinionProgress
 from tests.factories import make_post, make_unit
-from units.choices import LEADERSHIP_ROLES, PostRole, UnitKind
+from units.choices import PostRole, UnitKind
 from units.models import Post, Unit
-from units.selectors import posts_of_unit
 
 pytestmark = pytest.mark.django_db
 
@@ -162,89 +147,3 @@ def test_api_unit_list_query_count_is_fixed(world, as_user, django_assert_max_nu
         large = client.get("/api/units/").json()
     assert large["count"] == small["count"] + 30
     assert {row["parent_code"] for row in large["results"] if row["code"].startswith("U")} == {"A01"}
-
-
-@pytest.mark.once
-def test_unit_page_panels_show_the_county_figures_of_the_demo(client, settings):
-    """The panels' figures on the demo's 清丰县 (items of every status and warning, plans,
-    rules, 专项整治, sources, opinions, study, materials, talks), each counted here the plain way."""
-    call_command("seed_demo", stdout=io.StringIO())
-    settings.CAMPAIGN_CLOCK_DATE = today = datetime.date(2014, 6, 20)
-    county = Unit.objects.get(code="410922")
-    assert client.login(username="county_office", password="demo2014")
-    response = client.get(f"/units/{county.code}/")
-    panels = {panel.anchor: panel.context for panel in response.context["panels"]}
-
-    stage_one = panels["stage-one"]["summary"]
-    opinions = Opinion.objects.filter(unit=county)
-    groups = Counter(OpinionGroup.objects.filter(unit=county).values_list("status", flat=True))
-    assert stage_one["sessions"] == StudySession.objects.filter(unit=county).count() > 0
-    assert stage_one["progress"] == OpinionProgress(
-        opinions=opinions.count(),
-        unsorted=opinions.filter(STATUS_FILTERS[OpinionStatus.UNSORTED]).count(),
-        unclaimed_groups=groups[GroupStatus.CONFIRMED],
-        unanswered_groups=groups[GroupStatus.CLAIMED],
-        unpublished_groups=groups[GroupStatus.ANSWERED],
-        published_groups=groups[GroupStatus.PUBLISHED],
-    )
-    assert stage_one["progress"].opinions > 0
-
-    summary = panels["rectification"]["summary"]
-    items = RectificationItem.objects.filter(unit_path__startswith=county.path)
-    assert summary.by_status == dict(Counter(items.values_list("status", flat=True)))
-    assert summary.total == items.exclude(status=ItemStatus.WITHDRAWN).count()
-    assert summary.red == items.filter(red_q(today)).count() > 0
-    assert summary.yellow == items.filter(yellow_q(today)).count() > 0
-    assert summary.upper_help == (
-        items.filter(needs_upper_help=True, status__in=WORKING_STATUSES).exclude(unit=county).count()
-    )
-    assert [p.pk for p in summary.plans] == list(
-        RectificationPlan.objects.filter(unit=county).order_by("kind", "pk").values_list("pk", flat=True)
-    )
-    unanswered = {
-        kind: source_registry.unanswered(provider, [county]).count()
-        for kind, provider in source_registry.providers().items()
-    }
-    assert summary.unanswered == {kind: n for kind, n in unanswered.items() if n}
-    assert summary.unanswered
-    covering = projects_covering(county)
-    own = Counter(
-        SpecialProjectPlan.objects.filter(unit=county, project__in=covering).values_list(
-            "acceptance", flat=True
-        )
-    )
-    assert (summary.projects_total, summary.projects_filed) == (covering.count(), own.total()) != (0, 0)
-    assert (summary.projects_passed, summary.projects_failed) == (
-        own[Acceptance.PASSED],
-        own[Acceptance.FAILED],
-    )
-    rules = Rule.objects.filter(unit=county)
-    assert summary.rules["total"] == rules.count() >= 5
-    assert summary.rules["done"] == rules.filter(status=RuleStatus.DONE).count()
-    for judgement in RuleJudgement.values:
-        assert summary.rules.get(judgement, 0) == rules.filter(judgement=judgement).count()
-    assert summary.rules["keep"] == rules.filter(judgement=RuleJudgement.KEEP).count()
-
-    # The 班子 list and the 四必谈 share the page's one read of the posts; each as read alone.
-    assert list(response.context["posts"]) == list(posts_of_unit(county))
-    coverage = panels["meetings"]["coverage"]
-    assert coverage == talk_coverage([county])[county.pk]
-    assert coverage.total > coverage.done > 0
-
-    # A 班子 member owes a personal material where his leading post is, whichever unit reads it.
-    rows = panels["materials"]["rows"]
-    owed = {(r["entry"].kind, r["entry"].person.pk if r["entry"].person else None) for r in rows}
-    seats = Post.objects.active(today).filter(unit=county, role__in=LEADERSHIP_ROLES)
-    members = {
-        post.person_id
-        for post in seats
-        if primary_post(list(Post.objects.active(today).filter(person=post.person_id))).unit_id == county.pk
-    }
-    assert owed == {(MaterialKind.BODY, None)} | {(MaterialKind.PERSONAL, pk) for pk in members}
-    assert len(members) > 3
-    for row in rows:
-        entry = row["entry"]
-        expected = Material.objects.filter(
-            kind=entry.kind, **({"subject_person": entry.person} if entry.person else {"unit": county})
-        ).first()
-        assert entry.material == expected

@@ -33,11 +33,10 @@ class Command(BaseCommand):
             admin = User.objects.filter(username=ADMIN_USERNAME).first()
             if admin is None:
                 admin = User.objects.create_superuser(
-                    ADMIN_USERNAME,
-                    email="admin@localhost",
-                    password=demo.DEMO_PASSWORD,
-                    first_name="系统管理员",
+                    ADMIN_USERNAME, email="admin@localhost", password=None, first_name="系统管理员"
                 )
+                admin.password = demo.demo_password_hash()
+                admin.save(update_fields=["password"])
             ctx = demo.seed(admin)
             # Later capabilities add their own demo records in <app>/demo.py.
             modules = project_modules("demo", skip=("units",))
