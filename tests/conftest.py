@@ -31,6 +31,7 @@ from tests.factories import (
     make_org,
     make_post,
     make_unit,
+    rolled_back_after,
     root_admin,
     seat,
 )
@@ -164,14 +165,8 @@ def _world_once(request: Any, django_db_setup: Any, django_db_blocker: Any) -> A
     if any(_commits(item) for item in neighbours):
         yield None
         return
-    from django.db import transaction
-    from django.test.utils import override_settings
-
-    # Module fixtures run before _fast_tests' per-test cheap hasher: the same one here.
-    md5 = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
-    with django_db_blocker.unblock(), transaction.atomic(), md5:
+    with rolled_back_after(django_db_blocker):
         yield build_world()
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import datetime
 import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import factory
 from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.test.utils import override_settings
 
 from campaign.models import Campaign
 from units import services
@@ -104,3 +108,14 @@ def login_as(person: Person, username: str) -> Any:
     user = UserFactory(username=username)
     services.person_link_user(actor=root_admin(), person=person, user=user)
     return user
+
+
+@contextmanager
+def rolled_back_after(django_db_blocker: Any) -> Iterator[None]:
+    """For a module fixture's data: written inside a transaction that rolls back when the
+    fixture ends, each test's own transaction nesting inside it. With the cheap password hasher
+    tests/conftest.py gives each test, because module fixtures run before it."""
+    md5 = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    with django_db_blocker.unblock(), transaction.atomic(), md5:
+        yield
+        transaction.set_rollback(True)

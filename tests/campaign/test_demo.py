@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django.test.utils import override_settings
 
 from campaign.choices import StageStatus, Verdict
@@ -57,6 +56,7 @@ from rectification.selectors import projects_covering, red_q, yellow_q
 from stages.choices import GroupStatus, OpinionStatus
 from stages.models import Opinion, OpinionGroup, Remediation, StudySession, Survey, SurveyResponse
 from stages.selectors import STATUS_FILTERS, OpinionProgress
+from tests.factories import rolled_back_after
 from units.choices import LEADERSHIP_ROLES
 from units.models import Organization, Person, Post, Unit
 from units.selectors import posts_of_unit
@@ -78,14 +78,11 @@ RECTIFICATION_MODELS = [
 
 @pytest.fixture(scope="module")
 def _demo_once(django_db_setup: Any, django_db_blocker: Any) -> Any:
-    """The demo, seeded inside a transaction that rolls back after the module's last test."""
-    # Module fixtures run before tests/conftest.py's per-test cheap hasher: use it here too.
-    md5 = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
-    with django_db_blocker.unblock(), transaction.atomic(), md5:
+    """The demo, seeded once for the module; yields what seed_demo printed."""
+    with rolled_back_after(django_db_blocker):
         output = io.StringIO()
         call_command("seed_demo", stdout=output)
         yield output.getvalue()
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from django.apps import apps
 
 from materials.meeting_chains import install as install_meeting_chains
 from materials.standard_chains import install
-from tests.factories import UserFactory, root_admin
+from tests.factories import UserFactory, rolled_back_after, root_admin
 from units import demo
 from units import services as unit_services
 from units.models import Person
@@ -28,16 +28,14 @@ def _province_once(django_db_setup: Any, django_db_blocker: Any) -> Any:
     at the end; each test's own transaction nests inside it and rolls back to this state."""
     import datetime
 
-    from django.db import transaction
     from django.test.utils import override_settings
 
-    with django_db_blocker.unblock(), transaction.atomic():
+    with rolled_back_after(django_db_blocker):
         with override_settings(CAMPAIGN_CLOCK_DATE=datetime.date(2014, 6, 10)):
             install(apps)
             install_meeting_chains(apps)
             context = demo.seed(root_admin())
         yield context
-        transaction.set_rollback(True)
 
 
 @pytest.fixture
