@@ -35,6 +35,8 @@ GIVEN = "建国志强海涛红梅丽华卫东振华国庆文军晓明玉兰桂�
 
 @functools.cache
 def _password_hash(hasher: str) -> str:
+    # `hasher` only keys the cache: make_password uses the first configured hasher, which tests
+    # replace with a cheap one.
     return make_password(DEMO_PASSWORD)
 
 
@@ -44,12 +46,14 @@ def demo_password_hash() -> str:
     return _password_hash(settings.PASSWORD_HASHERS[0])
 
 
-def demo_user(username: str, first_name: str) -> Any:
-    """The demo account `username`, created with the demo password if it is missing."""
+def demo_user(username: str, first_name: str, **fields: Any) -> Any:
+    """The demo account `username`, created with the demo password and ``fields`` if it is missing."""
     User = get_user_model()
     user = User.objects.filter(username=username).first()
     if user is None:
-        user = User.objects.create(username=username, first_name=first_name, password=demo_password_hash())
+        user = User.objects.create(
+            username=username, first_name=first_name, password=demo_password_hash(), **fields
+        )
     return user
 
 

@@ -3,7 +3,6 @@
 import datetime
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
@@ -27,16 +26,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        User = get_user_model()
         as_of = datetime.date.fromisoformat(options["as_of"])
         with transaction.atomic(), override_settings(CAMPAIGN_CLOCK_DATE=as_of):
-            admin = User.objects.filter(username=ADMIN_USERNAME).first()
-            if admin is None:
-                admin = User.objects.create_superuser(
-                    ADMIN_USERNAME, email="admin@localhost", password=None, first_name="系统管理员"
-                )
-                admin.password = demo.demo_password_hash()
-                admin.save(update_fields=["password"])
+            admin = demo.demo_user(
+                ADMIN_USERNAME, "系统管理员", email="admin@localhost", is_staff=True, is_superuser=True
+            )
             ctx = demo.seed(admin)
             # Later capabilities add their own demo records in <app>/demo.py.
             modules = project_modules("demo", skip=("units",))
